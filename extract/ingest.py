@@ -1,0 +1,338 @@
+"""Reading articles: files, folders, JSONL feeds and stdin into ``Document`` records.
+
+Every input kind ends as plain text plus metadata (title, date, url, source). A bad
+input never stops the run: it becomes a one-line warning in the ``IngestReport``
+and the other inputs still go through.
+
+>>> report = IngestReport()
+>>> docs = list(iter_documents(["no/such/file.txt"], report=report))
+>>> docs, report.warnings
+([], ['no/such/file.txt: no such file or folder'])
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .dates import normalize_date
+from .model import Document
+
+#: file suffixes read from folders, and the reader for each
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+#: default cap on one document's text, in characters (spaCy's own default max_length)
+DEFAULT_MAX_DOC_CHARS = 1_000_000
+
+_DATE_LINE = re.compile(r"\A\s*date:?\s+(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n|\Z)", re.IGNORECASE)
+_MD_DATE_LINE = re.compile(r"^date:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# "RAHWAY, N.J., Tuesday, March 25, 2025 —": a dateline date near the top of the article
+_DATELINE_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\b"
+)
+
+
+@dataclass
+class IngestReport:
+    """What happened to the inputs: documents read, inputs skipped and why."""
+
+    read: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, where: str, why: str, *, skipped: bool = True) -> None:
+        self.warnings.append(f"{where}: {why}")
+        if skipped:
+            self.skipped += 1
+
+
+def document_id(text: str) -> str:
+    """A stable id for a text: same content, same id, on any machine.
+
+    >>> document_id("Roche invests in Korea.") == document_id("Roche invests in Korea.")
+    True
+    >>> document_id("a")
+    'doc-ca978112ca1bbdca'
+    """
+    return "doc-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def iter_documents(
+    inputs: Iterable[str | Path],
+    *,
+    report: IngestReport | None = None,
+    max_doc_chars: int = DEFAULT_MAX_DOC_CHARS,
+    stdin: io.BufferedIOBase | None = None,
+) -> Iterator[Document]:
+    """Yield a ``Document`` for every readable article under ``inputs``.
+
+    ``inputs`` are files, folders (read recursively, in sorted order) or ``"-"`` for
+    standard input. Problems are recorded in ``report`` and the input is skipped.
+    """
+    report = report if report is not None else IngestReport()
+    for raw in inputs:
+        if str(raw) == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_one("-", stream.read(), ".txt", report, max_doc_chars)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                report.warn(str(path), "no readable articles in this folder "
+                            f"(looked for {', '.join(sorted(KNOWN_SUFFIXES))})")
+            for file in files:
+                yield from _read_file(file, report, max_doc_chars)
+        elif path.is_file():
+            yield from _read_file(path, report, max_doc_chars)
+        elif path.exists():
+            report.warn(str(path), "not a regular file or folder")
+        else:
+            report.warn(str(path), "no such file or folder")
+
+
+def _read_file(path: Path, report: IngestReport, max_doc_chars: int) -> Iterator[Document]:
+    suffix = path.suffix.lower()
+    # JSONL holds many documents, so the per-document cap applies per line, not per file
+    limit = None if suffix in JSONL_SUFFIXES else max_doc_chars * 4 + 4
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read() if limit is None else fh.read(limit)
+    except OSError as exc:
+        report.warn(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    yield from _read_one(str(path), data, suffix, report, max_doc_chars)
+
+
+def _read_one(where: str, data: bytes, suffix: str, report: IngestReport,
+              max_doc_chars: int) -> Iterator[Document]:
+    text = _decode(where, data, report)
+    if text is None:
+        return
+    if suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl(where, text, report, max_doc_chars)
+        return
+    if suffix in HTML_SUFFIXES:
+        doc = _read_html(where, text, report)
+    elif suffix in MARKDOWN_SUFFIXES:
+        doc = _read_markdown(where, text)
+    else:
+        doc = _read_text(where, text)
+    if doc is not None:
+        doc = _finish(where, doc, report, max_doc_chars)
+    if doc is not None:
+        report.read += 1
+        yield doc
+
+
+def _decode(where: str, data: bytes, report: IngestReport) -> str | None:
+    """Bytes to text: UTF-8 (with or without BOM) or BOM-marked UTF-16/32; else a warning."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                report.warn(where, f"not valid {encoding.upper()} ({exc.reason} at byte {exc.start})")
+                return None
+    if b"\x00" in data[:8192]:
+        report.warn(where, "binary file (contains NUL bytes), not text")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a read capped at the size limit may cut a multi-byte character: not the file's fault
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            text = data[: exc.start].decode("utf-8")
+        else:
+            report.warn(where, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+            return None
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > 0.05 * min(len(text), 8192):
+        report.warn(where, "binary file (mostly control characters), not text")
+        return None
+    return text
+
+
+def _split_date_line(text: str) -> tuple[str | None, str]:
+    match = _DATE_LINE.match(text)
+    if match:
+        return match.group(1), text[match.end():]
+    return None, text
+
+
+def _headline(text: str) -> str | None:
+    """The first line when it reads as a headline: short, alone, not a full sentence."""
+    first, _, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    if first and len(first) <= 200 and not first.endswith((".", ":", ";")) and (
+            not rest or rest.startswith(("\n", "\r\n"))):
+        return first.lstrip("#").strip() or None
+    return None
+
+
+def _read_text(where: str, text: str) -> Document:
+    date, body = _split_date_line(text)
+    return Document(id="", text=body, title=_headline(body), date=date, path=where)
+
+
+def _read_markdown(where: str, text: str) -> Document:
+    meta: dict = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            loaded = _load_yaml(match.group(1))
+        except ValueError:
+            loaded = None
+        if isinstance(loaded, dict):
+            meta = loaded
+            text = text[match.end():]
+    date, text = _split_date_line(text)
+    if date is None and "date" not in meta:
+        line = _MD_DATE_LINE.search(text[:2000])
+        if line:
+            date = line.group(1)
+            text = text[: line.start()] + text[line.end():]
+    body = _markdown_to_text(text)
+    title = meta.get("title") or _headline(body)
+    return Document(
+        id=str(meta["id"]) if meta.get("id") else "", text=body,
+        title=str(title) if title else None,
+        date=str(meta.get("date") or date) if (meta.get("date") or date) else None,
+        url=str(meta["url"]) if meta.get("url") else None,
+        source=str(meta["source"]) if meta.get("source") else None, path=where,
+    )
+
+
+def _load_yaml(source: str):
+    import yaml
+
+    try:
+        return yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _markdown_to_text(text: str) -> str:
+    """Markdown to plain prose: headings, emphasis, links and list markers removed."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
+        line = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", line)
+        line = re.sub(r"^\s*>\s?", "", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _read_html(where: str, text: str, report: IngestReport) -> Document | None:
+    import trafilatura
+
+    try:
+        result = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"extensive_search": True, "original_date": True},
+        )
+    except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+        report.warn(where, f"cannot parse HTML ({type(exc).__name__})")
+        return None
+    if result is None or not (result.text or "").strip():
+        report.warn(where, "no article text found in the HTML")
+        return None
+    body = result.text
+    # trafilatura keeps the headline as the first line when it is in the article body
+    title = result.title
+    if title and not body.lstrip().startswith(title):
+        body = f"{title}\n\n{body}"
+    return Document(id="", text=body, title=title, date=result.date, url=result.url,
+                    source=result.sitename, path=where)
+
+
+def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int
+                ) -> Iterator[Document]:
+    good = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        here = f"{where}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.warn(here, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            report.warn(here, 'expected a JSON object with a string "text" field')
+            continue
+        date, body = _split_date_line(record["text"])
+        meta = {k: record.get(k) for k in ("id", "title", "date", "url", "source")}
+        doc = Document(
+            id=str(meta["id"]) if meta["id"] not in (None, "") else "",
+            text=body,
+            title=str(meta["title"]) if meta["title"] else _headline(body),
+            date=str(meta["date"]) if meta["date"] else date,
+            url=str(meta["url"]) if meta["url"] else None,
+            source=str(meta["source"]) if meta["source"] else None, path=here,
+        )
+        doc = _finish(here, doc, report, max_doc_chars)
+        if doc is not None:
+            good += 1
+            report.read += 1
+            yield doc
+    if not good and not any(w.startswith(f"{where}:") for w in report.warnings):
+        report.warn(where, "no articles in this JSONL file")
+
+
+def _finish(where: str, doc: Document, report: IngestReport, max_doc_chars: int
+            ) -> Document | None:
+    """Common last steps: size cap, empty check, normalised date, stable id."""
+    text = doc.text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > max_doc_chars:
+        cut = text.rfind(" ", 0, max_doc_chars)
+        cut = cut if cut > max_doc_chars // 2 else max_doc_chars
+        report.warn(where, f"document longer than {max_doc_chars:,} characters; "
+                    f"only the first {cut:,} are read (see --max-doc-chars)", skipped=False)
+        text = text[:cut]
+    if not text.strip():
+        report.warn(where, "empty document (no text)")
+        return None
+    date = normalize_date(doc.date) if doc.date else None
+    if date is None:
+        date = _dateline_date(text)
+    return Document(
+        id=doc.id or document_id(text), text=text, title=_clean(doc.title), date=date,
+        url=doc.url, source=_clean(doc.source), path=doc.path,
+    )
+
+
+def _dateline_date(text: str) -> str | None:
+    """The date in the article's first lines ("SEOUL, Dec. 26, 2023 —"), if any."""
+    match = _DATELINE_DATE.search(text[:600])
+    return normalize_date(match.group(0)) if match else None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None

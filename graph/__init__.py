@@ -1,0 +1,7 @@
+"""The graph stage: extraction records in, one merged ``networkx.MultiDiGraph`` out."""
+from .build import (ENTITY_TYPES, RELATION_TYPES, SCHEMA_VERSION, UNDIRECTED, build_graph,
+                    prune_graph)
+from .ids import name_key, node_id
+
+__all__ = ["ENTITY_TYPES", "RELATION_TYPES", "SCHEMA_VERSION", "UNDIRECTED", "build_graph",
+           "name_key", "node_id", "prune_graph"]

@@ -1,0 +1,117 @@
+"""The ``newsgraph`` command: a thin layer over the Python API.
+
+Each subcommand parses its options, calls one public function and turns the
+project's own errors into a one-line message and a non-zero exit status. Shared
+options (``--model``, ``--quiet``) are defined once.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from newsgraph.errors import NewsgraphError
+
+EXIT_NOTHING_READ = 1
+EXIT_ERROR = 2
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"newsgraph: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func):
+    """Turn ``NewsgraphError`` into a one-line message; Ctrl-C into exit 130."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except NewsgraphError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("newsgraph: interrupted", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+def model_option(func):
+    from newsgraph.extract.pipeline import DEFAULT_MODEL
+
+    return click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME",
+                        help="Installed spaCy pipeline to use.")(func)
+
+
+def quiet_option(func):
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="Print errors only: no warnings, progress or summary.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsgraph")
+def main() -> None:
+    """Turn news articles into a knowledge graph.
+
+    \b
+    Example:
+      newsgraph build seeds/ -o out/
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if needed).")
+@click.option("--format", "formats", multiple=True, metavar="NAME",
+              help="Export only these formats (repeatable); default: all.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Leave out edges below this confidence [default: 0.5].")
+@click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
+              help="Read at most this many characters of one document [default: 1,000,000].")
+@model_option
+@quiet_option
+@handle_errors
+def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet):
+    """Read articles and write the graph and its exports into OUT.
+
+    INPUT is a file (.txt, .md, .html, .jsonl), a folder (read recursively) or - for
+    standard input.
+
+    \b
+    Example:
+      newsgraph build seeds/ more/*.jsonl -o out/
+    """
+    from newsgraph.exports import get_exporter
+    from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS
+    from newsgraph.pipeline import DEFAULT_MIN_CONFIDENCE, BuildReport
+    from newsgraph.pipeline import build as run_build
+    from newsgraph.pipeline import write_all
+
+    for name in formats:
+        get_exporter(name)  # fail on a typo before the slow part
+    report = BuildReport()
+    try:
+        graph = run_build(
+            inputs, model=model, report=report,
+            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+            max_doc_chars=max_doc_chars or DEFAULT_MAX_DOC_CHARS,
+            progress=not quiet and sys.stderr.isatty(),
+        )
+    except NewsgraphError as exc:
+        if not quiet:
+            for warning in report.ingest.warnings:
+                click.echo(f"newsgraph: warning: {warning}", err=True)
+        _fail(str(exc), EXIT_NOTHING_READ)
+    if not quiet:
+        for warning in report.ingest.warnings:
+            click.echo(f"newsgraph: warning: {warning}", err=True)
+    written = write_all(graph, out_dir, formats or None)
+    if not quiet:
+        click.echo(report.summary(graph), err=True)
+        click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
