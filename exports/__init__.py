@@ -20,10 +20,12 @@ import networkx as nx
 
 from newsgraph.errors import ExportError
 
-#: format name -> module under newsgraph.exports; every entry is written by ``newsgraph build``
+#: format name -> module under newsgraph.exports
 EXPORTERS: dict[str, str] = {
     "json": "json_graph",
 }
+#: the formats ``newsgraph build`` writes when no ``--format`` is given
+DEFAULT_FORMATS: tuple[str, ...] = ("json",)
 
 
 def known_formats() -> list[str]:

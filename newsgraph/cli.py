@@ -6,48 +6,17 @@ options (``--model``, ``--quiet``) are defined once.
 """
 from __future__ import annotations
 
-import functools
+import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
 import click
 
+from newsgraph import commands
 from newsgraph.errors import NewsgraphError
-
-EXIT_NOTHING_READ = 1
-EXIT_ERROR = 2
-
-
-def _fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(f"newsgraph: error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func):
-    """Turn ``NewsgraphError`` into a one-line message; Ctrl-C into exit 130."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except NewsgraphError as exc:
-            _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("newsgraph: interrupted", err=True)
-            sys.exit(130)
-    return wrapper
-
-
-def model_option(func):
-    from newsgraph.extract.pipeline import DEFAULT_MODEL
-
-    return click.option("--model", default=DEFAULT_MODEL, show_default=True, metavar="NAME",
-                        help="Installed spaCy pipeline to use.")(func)
-
-
-def quiet_option(func):
-    return click.option("--quiet", "-q", is_flag=True,
-                        help="Print errors only: no warnings, progress or summary.")(func)
-
+from newsgraph.options import (EXIT_NOTHING_READ, fail, handle_errors, model_option,
+                               quiet_option)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsgraph")
@@ -103,7 +72,7 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet)
         if not quiet:
             for warning in report.ingest.warnings:
                 click.echo(f"newsgraph: warning: {warning}", err=True)
-        _fail(str(exc), EXIT_NOTHING_READ)
+        fail(str(exc), EXIT_NOTHING_READ)
     if not quiet:
         for warning in report.ingest.warnings:
             click.echo(f"newsgraph: warning: {warning}", err=True)
@@ -112,6 +81,16 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet)
         click.echo(report.summary(graph), err=True)
         click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)
 
+
+def _add_plugin_commands() -> None:
+    """Add the subcommands of every module in ``newsgraph/commands/`` (its ``COMMANDS`` list)."""
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_add_plugin_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from newsgraph.errors import InputError
-from newsgraph.exports import get_exporter, known_formats
+from newsgraph.exports import DEFAULT_FORMATS, get_exporter
 from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS, IngestReport, iter_documents
 from newsgraph.extract.model import Document
 from newsgraph.extract.pipeline import DEFAULT_MODEL, Extractor
@@ -100,10 +100,10 @@ def write(graph: nx.MultiDiGraph, format: str, path: str | Path, **options) -> P
 
 def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] | None = None
               ) -> list[Path]:
-    """Write every format (or those named) into ``out_dir`` under each format's file name."""
+    """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``."""
     out_dir = Path(out_dir)
     written = []
-    for name in formats or known_formats():
+    for name in formats or DEFAULT_FORMATS:
         exporter = get_exporter(name)
         written.append(exporter.write(graph, out_dir / exporter.FILENAME))
     return written
