@@ -1,17 +1,20 @@
 """Entities: spaCy's named entities, corrected and typed for the domain, grouped per real entity.
 
 spaCy's small English model finds names but types them loosely (a media outlet as
-PERSON, a company as PRODUCT). Here every candidate span gets a schema type from, in
-order: the gazetteers in ``data/gazetteer.jsonl`` (through an ``EntityRuler`` run before
-the model's NER), name shapes in ``data/name_shapes.json`` (company suffixes, agency and
+PERSON, a company as PRODUCT). Every candidate span gets a schema type from, in
+order: the gazetteer ``data/gazetteer.jsonl`` (an ``EntityRuler`` run before the
+model's NER), name shapes in ``data/name_shapes.json`` (company suffixes, agency and
 organisation words, drug-name endings), country data (pycountry plus
-``data/countries.json``) and finally the model's label. Mentions of one entity within a
-document (short names, acronyms, "the company") are then grouped into one ``Entity``.
+``data/countries.json``), the words around it ("told X", "X analyst") and finally the
+model's label. Drug code names ("HRS-5346") and generic drug names ("dostarlimab")
+are found by their shape. Mentions of one entity within a document (short names,
+acronyms in parentheses, "the Basel-based group", "its") are then grouped into one
+``Entity``.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .lexicon import load_json, load_jsonl
@@ -20,9 +23,16 @@ from .names import name_key
 
 SCHEMA_TYPES = ("Company", "GovernmentAgency", "Organization", "MediaOutlet", "Person",
                 "Country", "Location", "Drug", "Technology")
+ORG_TYPES = frozenset({"Company", "GovernmentAgency", "Organization", "MediaOutlet"})
 #: spaCy label -> schema type when nothing better is known
 _LABEL_TYPES = {"PERSON": "Person", "ORG": "Company", "GPE": "Location", "LOC": "Location",
-                "FAC": "Location", "PRODUCT": "Drug", "NORP": None}
+                "FAC": "Location", "PRODUCT": "Drug"}
+_DROP = frozenset({"m.d.", "ph.d.", "md", "phd", "mou", "r&d", "ipo", "ceo", "cfo", "ai",
+                   "phase", "covid-19", "big pharma", "big pharmas", "wall street", "nasdaq", "nyse"})
+_CODE = re.compile(r"^[A-Z][A-Za-z]{1,5}-?\d{2,5}[A-Za-z]?$")
+_CODE_STOP = frozenset({"COVID-19", "SARS-CoV-2", "H5N1", "MERS-CoV"})
+_MEDIA_BEFORE = ("told", "according to", "reported by", "quoted by", "cited by", "in an interview with")
+_MEDIA_AFTER = ("reported", "reports", "said in a report", "first reported")
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class EntityMention:
     name: str
     token_start: int
     token_end: int
+    proper: bool = True  # a name, not a description ("the company") or pronoun
 
 
 def add_entity_components(nlp) -> None:
@@ -50,31 +61,41 @@ def add_entity_components(nlp) -> None:
 
 @lru_cache(maxsize=1)
 def _shapes() -> dict:
-    return load_json("name_shapes.json", "company_suffixes", "agency_words", "organization_words",
+    data = load_json("name_shapes.json", "company_suffixes", "agency_words", "organization_words",
                      "media_words", "drug_suffixes")
+    return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
 @lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    """Lower-cased country names and aliases -> the canonical country name."""
+def descriptors() -> dict:
+    return load_json("descriptors.json", "heads", "titles")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """(lower-cased country names and aliases -> canonical name, demonym -> canonical name)."""
     import pycountry
 
-    data = load_json("countries.json", "display_names", "aliases")
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        display = data["display_names"].get(country.alpha_2) or getattr(
-            country, "common_name", None) or country.name
-        for form in (country.name, getattr(country, "common_name", None),
-                     getattr(country, "official_name", None), display):
-            if form:
-                names[form.lower()] = display
-    for alias, code in data["aliases"].items():
+    data = load_json("countries.json", "display_names", "aliases", "demonyms")
+
+    def display(code: str) -> str | None:
         country = pycountry.countries.get(alpha_2=code)
         if country is None:
-            continue
-        names[alias.lower()] = data["display_names"].get(code) or getattr(
-            country, "common_name", None) or country.name
-    return names
+            return None
+        return data["display_names"].get(code) or getattr(country, "common_name", None) or country.name
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        label = display(country.alpha_2)
+        for form in (country.name, getattr(country, "common_name", None),
+                     getattr(country, "official_name", None), label):
+            if form:
+                names[form.lower()] = label
+    for alias, code in data["aliases"].items():
+        if display(code):
+            names[alias.lower()] = display(code)
+    demonyms = {k.lower(): display(v) for k, v in data["demonyms"].items() if display(v)}
+    return names, demonyms
 
 
 def country_name(text: str) -> str | None:
@@ -85,91 +106,269 @@ def country_name(text: str) -> str | None:
     """
     key = " ".join(text.replace("\u2019", "'").split()).lower()
     key = re.sub(r"^the\s+", "", key)
-    return _countries().get(key)
+    return _countries()[0].get(key)
 
 
-def classify(text: str, label: str) -> str | None:
-    """The schema type of a span with spaCy label ``label`` (a schema type for gazetteer hits)."""
+def demonym_country(text: str) -> str | None:
+    """The country a nationality adjective stands for: "Swiss" -> "Switzerland"."""
+    return _countries()[1].get(" ".join(text.split()).lower())
+
+
+def classify(text: str, label: str) -> tuple[str | None, str]:
+    """(schema type, how it was decided) for a span that spaCy or the gazetteer labelled ``label``.
+
+    >>> classify("Zealand Pharma", "PERSON")
+    ('Company', 'shape')
+    >>> classify("Ministry of Health and Welfare", "ORG")
+    ('GovernmentAgency', 'shape')
+    """
     if label in SCHEMA_TYPES:
-        return label
+        return label, "gazetteer"
     shapes = _shapes()
     words = text.replace("\u2019", "'").split()
     if not words:
-        return None
+        return None, "none"
     lowered = [w.lower().strip(".,") for w in words]
-    if label in ("GPE", "LOC", "NORP") and country_name(text):
-        return "Country" if label != "NORP" else None
-    if label == "NORP":
-        return None
-    if any(w in shapes["agency_words"] for w in lowered):
-        return "GovernmentAgency"
-    if any(w in shapes["media_words"] for w in lowered) and label in ("ORG", "PERSON", "WORK_OF_ART"):
-        return "MediaOutlet"
-    if any(w in shapes["organization_words"] for w in lowered) and label in ("ORG", "PERSON", "FAC"):
-        return "Organization"
-    if lowered[-1] in shapes["company_suffixes"] and label in ("ORG", "PERSON", "PRODUCT", "GPE"):
-        return "Company"
-    if len(words) == 1 and label in ("ORG", "PRODUCT", "PERSON") and lowered[0].endswith(
-            tuple(shapes["drug_suffixes"])) and words[0][:1].islower():
-        return "Drug"
-    return _LABEL_TYPES.get(label)
+    if label in ("GPE", "LOC", "NORP", "ORG", "PERSON") and country_name(text):
+        return ("Country", "country") if label != "NORP" else (None, "none")
+    if label in ("NORP", "DATE", "MONEY", "CARDINAL", "PERCENT", "ORDINAL", "QUANTITY", "TIME",
+                 "LAW", "LANGUAGE", "EVENT"):
+        return None, "none"
+    if label in ("GPE", "LOC", "FAC"):
+        return "Location", "label"
+    if any(w in shapes["agency_words"] for w in lowered) and not lowered[-1] in shapes["company_suffixes"]:
+        return "GovernmentAgency", "shape"
+    if any(w in shapes["media_words"] for w in lowered[1:] or lowered):
+        return "MediaOutlet", "shape"
+    if any(w in shapes["organization_words"] for w in lowered):
+        return "Organization", "shape"
+    if lowered[-1] in shapes["company_suffixes"] and len(words) > 1:
+        return "Company", "shape"
+    if len(words) == 1 and _is_generic_drug(words[0]):
+        return "Drug", "shape"
+    if label == "PRODUCT":
+        # the small model's PRODUCT is mostly firms with camel-case names ("AbbVie")
+        return ("Company", "label") if re.search(r"[a-z][A-Z]", text) else ("Drug", "label")
+    return _LABEL_TYPES.get(label), "label"
 
 
-_STRIP_LEFT = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_STRIP_RIGHT = re.compile(r"(?:'s|'|’s|’)$")
+def _is_generic_drug(word: str) -> bool:
+    return (word.isalpha() and word[:1].islower() and len(word) >= 7
+            and word.lower().endswith(tuple(_shapes()["drug_suffixes"])))
+
+
+def _is_code(token) -> bool:
+    text = token.text
+    if not _CODE.match(text) or text in _CODE_STOP:
+        return False
+    letters = re.match(r"[A-Za-z]+", text).group(0)
+    digits = re.sub(r"\D", "", text)
+    return sum(c.isupper() for c in letters) >= 2 and (len(letters) >= 3 or len(digits) >= 3)
+
+
+def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
+    """(token start, token end, type, how decided) for every entity span, overlaps resolved."""
+    found: list[tuple[int, int, str, str]] = []
+    for ent in sdoc.ents:
+        etype, how = classify(ent.text, ent.label_)
+        if etype is None:
+            continue
+        for start, end in _clean_span(sdoc, ent.start, ent.end, etype):
+            text = sdoc[start:end].text
+            if text.lower() in _DROP or not any(c.isalpha() for c in text):
+                continue
+            sub_type, sub_how = (etype, how) if (start, end) == (ent.start, ent.end) else classify(text, ent.label_)
+            if sub_type is None:
+                continue
+            found.append((start, end, sub_type, sub_how))
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
+    for token in sdoc:
+        if token.i in taken:
+            continue
+        if _is_code(token):
+            found.append((token.i, token.i + 1, "Drug", "shape"))
+        elif _is_generic_drug(token.text):
+            end = token.i + 1
+            if end < len(sdoc) and sdoc[end].lower_.endswith(("ate", "ide", "chloride", "sodium")) \
+                    and sdoc[end].is_lower and sdoc[end].pos_ in ("NOUN", "PROPN", "ADJ"):
+                end += 1  # a salt: "enlicitide decanoate"
+            found.append((token.i, end, "Drug", "shape"))
+    found = [_retype(sdoc, c) for c in found]
+    return sorted(found)
+
+
+def _clean_span(sdoc, start: int, end: int, etype: str) -> list[tuple[int, int]]:
+    """Trim articles and possessives; split "A's B" and "A and B" lists of names."""
+    while start < end and sdoc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and (sdoc[end - 1].tag_ == "POS" or sdoc[end - 1].is_punct
+                           or sdoc[end - 1].lower_ in ("'s", "’s")):
+        end -= 1
+    if start >= end:
+        return []
+    for i in range(start + 1, end - 1):
+        if sdoc[i].tag_ == "POS" or sdoc[i].lower_ in ("'s", "’s"):
+            return _clean_span(sdoc, start, i, etype) + _clean_span(sdoc, i + 1, end, etype)
+    if etype in ("Company", "Organization"):
+        for i in range(start + 1, end - 1):
+            if sdoc[i].lower_ in ("and", ",") and sdoc[i + 1].is_title:
+                left = sdoc[start:i].text.lower().split()
+                if left and (left[-1] in _shapes()["company_suffixes"] or sdoc[i].lower_ == ","):
+                    return [(start, i)] + _clean_span(sdoc, i + 1, end, etype)
+    return [(start, end)]
+
+
+def _retype(sdoc, candidate):
+    """Correct a model-typed span from the words around it ("told X", "X analyst")."""
+    start, end, etype, how = candidate
+    if how != "label" or etype not in ("Company", "Person", "Organization"):
+        return candidate
+    before = sdoc[max(0, start - 3):start].text.lower()
+    after = sdoc[end:end + 3].text.lower()
+    if before.endswith(_MEDIA_BEFORE) or after.startswith(_MEDIA_AFTER):
+        return start, end, "MediaOutlet", "context"
+    if after.startswith(("analyst", "analysts", "research")):
+        return start, end, "Organization", "context"
+    if etype == "Person" and end - start == 1 and after.startswith(("'s", "’s", "said", "has", "will")) \
+            and not before.endswith(tuple(descriptors()["titles"])):
+        return start, end, "Company", "context"
+    return candidate
 
 
 def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
     """The entities of a parsed document and every mention, grouped per real entity."""
-    raw: list[tuple[int, int, str]] = []  # token start, token end, type
-    for ent in sdoc.ents:
-        etype = classify(ent.text, ent.label_)
-        if etype is None:
-            continue
-        start, end = ent.start, ent.end
-        while start < end and sdoc[start].lower_ in ("the", "a", "an"):
-            start += 1
-        while end > start and (sdoc[end - 1].tag_ == "POS" or sdoc[end - 1].is_punct):
-            end -= 1
-        if start >= end:
-            continue
-        if etype == "Country":
-            pass
-        raw.append((start, end, etype))
     mentions = []
-    for start, end, etype in raw:
+    for start, end, etype, _ in _candidates(sdoc):
         span = sdoc[start:end]
-        text = span.text
-        name = country_name(text) if etype == "Country" else text
-        mentions.append(EntityMention(span.start_char, span.end_char, text, etype, name or text,
-                                      start, end))
-    return group_mentions(mentions)
+        name = (country_name(span.text) if etype == "Country" else None) or span.text
+        mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end))
+    mentions = _group_names(sdoc, mentions)
+    mentions = sorted(mentions + _descriptions(sdoc, mentions), key=lambda m: m.token_start)
+    return _entities(mentions), mentions
 
 
-def group_mentions(mentions: list[EntityMention]) -> tuple[list[Entity], list[EntityMention]]:
-    """Group mentions of one entity: same name key, or a one-word short form of a longer name."""
-    by_key: dict[str, str] = {}
-    for m in sorted(mentions, key=lambda m: (-len(m.name.split()), m.start)):
+def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Point short names, acronyms and brand/generic pairs at the fullest name of their entity."""
+    target: dict[str, str] = {}
+    types: dict[str, str] = {}
+    ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()), m.start))
+    for m in ordered:
         key = name_key(m.name)
-        if key in by_key:
+        if not key or key in target:
             continue
+        target[key], types[key] = m.name, m.type
         words = key.split()
-        target = m.name
-        if len(words) == 1 and m.type in ("Company", "Person", "Organization", "MediaOutlet"):
-            longer = {by_key[k] for k in by_key if len(k.split()) > 1 and (
-                k.split()[-1] == words[0] or (m.type != "Person" and k.split()[0] == words[0]))}
-            if len(longer) == 1:
-                target = longer.pop()
-        by_key[key] = target
-    resolved = [EntityMention(m.start, m.end, m.text, m.type, by_key[name_key(m.name)],
-                              m.token_start, m.token_end) for m in mentions]
+        if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency"):
+            continue
+        longer = set()
+        for other, name in list(target.items()):
+            owords = other.split()
+            if len(owords) <= len(words) or types[other] not in ("Company", "Person", "Organization",
+                                                                   "GovernmentAgency", "MediaOutlet"):
+                continue
+            if types[other] == "Person" and m.type not in ("Person", "Company"):
+                continue
+            if types[other] == "Person":
+                # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
+                if len(words) == 1 and (owords[-1] == words[0] or owords[0] == words[0]):
+                    longer.add(name)
+            elif _contains(owords, words):
+                longer.add(name)
+        if len(longer) == 1:
+            target[key] = longer.pop()
+            types[key] = types[name_key(target[key])]
+    # "Korea Research-based ... Association (KRPIA)", "Caplyta (lumateperone)"
+    for m in mentions:
+        nxt = m.token_end
+        if nxt + 2 < len(sdoc) and sdoc[nxt].text == "(" and sdoc[nxt + 2].text == ")":
+            inner = sdoc[nxt + 1].text
+            if (inner.isupper() and inner[0] == m.text[0] and len(inner) >= 2) or (
+                    m.type == "Drug" and inner.isalpha() and inner.islower()):
+                target[name_key(inner)] = target.get(name_key(m.name), m.name)
+                types[name_key(inner)] = m.type
+    out = []
+    for m in mentions:
+        key = name_key(m.name)
+        name = target.get(key, m.name)
+        while name_key(name) != key and name_key(name) in target and target[name_key(name)] != name:
+            key, name = name_key(name), target[name_key(name)]
+        out.append(replace(m, name=name, type=types.get(name_key(name), m.type)))
+    # acronym/generic forms that were not found as entities on their own
+    seen = {(m.token_start, m.token_end) for m in out}
+    for m in list(out):
+        nxt = m.token_end
+        if nxt + 2 < len(sdoc) and sdoc[nxt].text == "(" and sdoc[nxt + 2].text == ")" \
+                and (nxt + 1, nxt + 2) not in seen and name_key(sdoc[nxt + 1].text) in target:
+            tok = sdoc[nxt + 1]
+            out.append(EntityMention(tok.idx, tok.idx + len(tok), tok.text, m.type, m.name, tok.i, tok.i + 1))
+    return out
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
+    """Mentions for "the company", "the Basel-based group", "its": the entity they refer back to."""
+    heads = descriptors()["heads"]
+    taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    by_start = sorted(mentions, key=lambda m: m.token_start)
+    out = []
+    for token in sdoc:
+        if token.i in taken:
+            continue
+        if token.lower_ in ("its", "it") and token.dep_ in ("poss", "nsubj", "nsubjpass"):
+            antecedent = _antecedent(token, by_start, ("Company",), prefer_subject=True)
+            if antecedent is not None:
+                out.append(EntityMention(token.idx, token.idx + len(token), token.text, antecedent.type,
+                                         antecedent.name, token.i, token.i + 1, proper=False))
+            continue
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in heads:
+            continue
+        det = [c for c in token.lefts if c.dep_ == "det"]
+        if not det or det[0].lower_ != "the":
+            continue
+        start = det[0].i
+        if any(i in taken for i in range(start, token.i + 1)):
+            continue
+        antecedent = _antecedent(token, by_start, tuple(heads[token.lemma_.lower()]))
+        if antecedent is None:
+            continue
+        span = sdoc[start:token.i + 1]
+        out.append(EntityMention(span.start_char, span.end_char, span.text, antecedent.type,
+                                 antecedent.name, start, token.i + 1, proper=False))
+    return out
+
+
+def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], prefer_subject=False):
+    """The entity a description or pronoun at ``token`` refers back to."""
+    before = [m for m in mentions if m.token_end <= token.i and m.type in types and m.proper]
+    if not before:
+        return None
+    if prefer_subject:
+        # "its" in the clause of a named subject means that subject
+        clause = [m for m in before if m.token_start >= token.sent.start
+                  and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
+        if clause:
+            return clause[-1]
+    # the most salient recent one: a sentence subject if there is one, else the latest
+    recent = [m for m in before if token.i - m.token_end < 80]
+    subjects = [m for m in recent if token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
+    return (subjects or recent or before)[-1]
+
+
+def _entities(mentions: list[EntityMention]) -> list[Entity]:
     groups: dict[str, list[EntityMention]] = {}
-    for m in resolved:
+    for m in mentions:
         groups.setdefault(m.name, []).append(m)
     entities = []
     for name, group in groups.items():
-        types = [m.type for m in group if m.name == m.text] or [m.type for m in group]
+        proper = [m for m in group if m.proper]
+        if not proper:
+            continue
+        types = [m.type for m in proper if m.text == name] or [m.type for m in proper]
         etype = max(set(types), key=lambda t: (types.count(t), -SCHEMA_TYPES.index(t)))
-        aliases = tuple(sorted({m.text for m in group} - {name}))
+        aliases = tuple(sorted({m.text for m in group if m.proper or m.text.lower().startswith("the ")} - {name}))
         entities.append(Entity(name=name, type=etype, aliases=aliases, mentions=len(group)))
-    return entities, resolved
+    return entities
