@@ -10,6 +10,8 @@ preferred, relative to the article) and keeps the precision the text gives:
 '2025-10'
 >>> resolve_date("Wednesday", "2026-03-05")
 '2026-03-04'
+>>> resolve_date("on Thursday", "2026-03-05")
+'2026-03-05'
 >>> resolve_date("Feb. 13", "2026-03-05")
 '2026-02-13'
 >>> resolve_date("in November 2025", None)
@@ -20,7 +22,7 @@ True
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -53,6 +55,13 @@ def resolve_date(expression: str, reference: str | None) -> str | None:
     # "last October": dateparser reads "last" as a relative unit; the month alone, past-preferred, is it
     text = re.sub(r"^(?:last|past|this)\s+(?=(?:%s)[a-z]*\.?$)" % "|".join(_MONTHS), "", text,
                   flags=re.IGNORECASE)
+    if reference and text.lower() in _WEEKDAYS:
+        # news says "on Monday" on the Monday itself: a weekday is the latest one not after the article
+        base = normalize_date(reference)
+        if base and len(base) == 10:
+            day = datetime.fromisoformat(base)
+            back = (day.weekday() - _WEEKDAYS.index(text.lower())) % 7
+            return (day - timedelta(days=back)).date().isoformat()
     year = _YEAR_ONLY.match(text)
     if year:
         return year.group(1)

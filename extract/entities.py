@@ -235,12 +235,45 @@ def _retype(sdoc, candidate):
     return candidate
 
 
+_DATELINE = re.compile(r"^([A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*)(?=,|\s+[—–-])", re.MULTILINE)
+
+
+def _dateline_places(sdoc) -> list[tuple[int, int, str, str]]:
+    """The places of a dateline ("NEW BRUNSWICK, N.J. —", "BASEL/COPENHAGEN —") near the top."""
+    found = []
+    head = sdoc.text[:600]
+    for match in _DATELINE.finditer(head):
+        line_end = head.find("\n", match.start())
+        line = head[match.start(): line_end if line_end > 0 else len(head)]
+        if not re.search(r"\s[—–]\s|\s--?\s", line[:80]):
+            continue
+        offset = match.start()
+        for part in re.finditer(r"[^/]+", match.group(1)):
+            text = part.group(0).strip()
+            if len(text) < 3:
+                continue
+            start = offset + part.start() + (len(part.group(0)) - len(part.group(0).lstrip()))
+            span = sdoc.char_span(start, start + len(text), alignment_mode="expand")
+            if span is not None:
+                etype = "Country" if country_name(text) else "Location"
+                found.append((span.start, span.end, etype, "dateline"))
+        break
+    return found
+
+
 def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
     """The entities of a parsed document and every mention, grouped per real entity."""
     mentions = []
-    for start, end, etype, _ in _candidates(sdoc):
+    candidates = _candidates(sdoc)
+    dateline = _dateline_places(sdoc)
+    if dateline:
+        spans = {i for s, e, _, _ in dateline for i in range(s, e)}
+        candidates = sorted(dateline + [c for c in candidates if not spans & set(range(c[0], c[1]))])
+    for start, end, etype, how in candidates:
         span = sdoc[start:end]
         name = (country_name(span.text) if etype == "Country" else None) or span.text
+        if how == "dateline" and etype == "Location":
+            name = span.text.title()
         mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end))
     mentions = _group_names(sdoc, mentions)
     mentions = sorted(mentions + _descriptions(sdoc, mentions), key=lambda m: m.token_start)

@@ -1,106 +1,668 @@
-"""Relations: typed edges between the entities of one sentence, found from the parse and a trigger lexicon.
+"""Relations: typed edges between the entities of one sentence, from the parse and trigger lexicons.
 
-A trigger (a verb or noun of ``data/triggers.json``) names the relation; its
-arguments come from the dependency parse: the subject and object of a verb (swapped
-in the passive), the possessor and "of"/"with" complement of a noun. Amounts and dates
-of the same sentence become edge attributes.
+Deal events (ACQUIRES, INVESTS_IN, PARTNERS_WITH, LICENSES_FROM, SIGNS_AGREEMENT_WITH)
+start from a trigger of ``data/triggers.json``: a verb whose subject and object (or
+"with"/"from"/"into" complement) are entities, passive voice swapped; or a noun
+("X's acquisition of Y", "an alliance with Y", "the Catalent takeover") whose possessor,
+compound or governing verb's subject is the other end. WORKS_FOR comes from titles
+around a person ("Blueprint CEO Kate Haviland", "Tony Wood, GSK's chief scientific
+officer"), LOCATED_IN from "X-based", "headquartered in", "China's X", "Boston biotech X"
+and datelines, DEVELOPS from "X's drug Y" and development verbs, SUBSIDIARY_OF from
+"a unit of", "the Lilly unit", "J&J's Janssen" and names such as "Celltrion USA".
+
+Events governed by a negation or a hedge ("could", "is considering", "denied") keep a
+low confidence, which exports leave out by default. Amounts (total, upfront,
+milestones) and dates of the sentence become edge attributes.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from functools import lru_cache
 
 from .amounts import find_amounts
 from .dates import resolve_date
-from .entities import EntityMention
+from .entities import ORG_TYPES, EntityMention, country_name, demonym_country, descriptors
 from .lexicon import load_json
-from .model import Document, Evidence, Relation
+from .model import Amount, Document, Evidence, Relation
+from .names import name_key
 
-ORG_TYPES = frozenset({"Company", "GovernmentAgency", "Organization"})
-_RELATIONS = ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH")
+EVENTS = ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH")
+PLACE_TYPES = frozenset({"Country", "Location"})
+PRODUCT_TYPES = frozenset({"Drug", "Technology"})
+PARTY_TYPES = frozenset({"Company", "Organization", "GovernmentAgency"})
+CONFIDENT, LIKELY, WEAK = 0.8, 0.6, 0.3
+_SUBSIDIARY_NOUNS = frozenset({"unit", "subsidiary", "division", "affiliate", "arm", "company"})
+_GOVERNMENT = frozenset({"GovernmentAgency", "Country"})
 
 
 @lru_cache(maxsize=1)
-def triggers() -> dict[str, dict[str, frozenset[str]]]:
-    """relation -> {"verbs": lemmas, "nouns": lemmas} from ``data/triggers.json``."""
-    data = load_json("triggers.json", *_RELATIONS)
-    return {rel: {kind: frozenset(w.lower() for w in data[rel].get(kind, ()))
-                  for kind in ("verbs", "nouns")} for rel in _RELATIONS}
+def lexicon() -> dict:
+    data = load_json("triggers.json", *EVENTS, "DEVELOPS", "hedges", "negations")
+    out = {rel: {kind: frozenset(w.lower() for w in data[rel].get(kind, ()))
+                 for kind in ("verbs", "reverse_verbs", "nouns")} for rel in (*EVENTS, "DEVELOPS")}
+    out["hedges"] = frozenset(data["hedges"])
+    out["negations"] = frozenset(data["negations"])
+    return out
 
 
-def _sentence_of(sdoc, start: int):
-    return sdoc[start].sent
+class _Sentence:
+    """One sentence with its entity mentions indexed by token."""
+
+    def __init__(self, sent, mentions, document, index):
+        self.sent, self.document, self.index = sent, document, index
+        self.mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
+        self.by_token = {i: m for m in self.mentions for i in range(m.token_start, m.token_end)}
+        self._amounts = None
+
+    def at(self, token):
+        return None if token is None else self.by_token.get(token.i)
+
+    def head_entity(self, token, *, poss: bool = False) -> list[EntityMention]:
+        """The entities a phrase headed by ``token`` names: itself, its list members, appositions."""
+        if token is None:
+            return []
+        found = []
+        m = self.at(token)
+        if m is None:
+            for child in token.children:
+                if child.dep_ in ("compound", "appos", "nmod") and self.at(child):
+                    m = self.at(child)
+                    break
+        if m is None and poss:
+            m = next((self.at(c) for c in token.children if c.dep_ == "poss" and self.at(c)), None)
+        if m is not None:
+            found.append(m)
+        for child in token.children:
+            if child.dep_ == "conj":
+                found += self.head_entity(child, poss=poss)
+        return found
+
+    def evidence(self) -> Evidence:
+        return Evidence(self.document.id, self.sent.text, self.sent.start_char, self.sent.end_char)
 
 
 def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> list[Relation]:
     """Every relation candidate of a parsed document."""
-    by_token = {}
-    for m in mentions:
-        for i in range(m.token_start, m.token_end):
-            by_token[i] = m
     out: list[Relation] = []
-    lexicon = triggers()
-    for sent in sdoc.sents:
-        sent_mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
-        if len(sent_mentions) < 2:
+    sentences = [_Sentence(sent, mentions, document, i) for i, sent in enumerate(sdoc.sents)]
+    for s in sentences:
+        if not s.mentions:
             continue
-        for token in sent:
-            if token.pos_ not in ("VERB", "AUX"):
-                continue
-            lemma = token.lemma_.lower()
+        events = _events(s)
+        out += events
+        out += _works_for(s, mentions)
+        out += _located_in(s)
+        out += _develops(s)
+        out += _subsidiary_of(s)
+        if not events:
+            _carry_terms(s, out)
+    out += _name_subsidiaries(mentions, sentences)
+    out += _dateline_location(sentences, out)
+    return _dedupe(out)
+
+
+# -- deal events ------------------------------------------------------------------------------
+
+def _events(s: _Sentence) -> list[Relation]:
+    lex = lexicon()
+    out = []
+    for token in s.sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX"):
             particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
-            for relation in _RELATIONS:
-                words = lexicon[relation]["verbs"]
-                if lemma in words or (particle and f"{lemma} {particle}" in words):
-                    found = _verb_arguments(token, by_token)
-                    if found is None:
-                        continue
-                    subj, obj = found
-                    if subj.name == obj.name or subj.type not in ORG_TYPES:
-                        continue
-                    out.append(_relation(subj, relation, obj, sent, document, token))
+            forms = {lemma, f"{lemma} {particle}" if particle else lemma}
+            for rel in EVENTS:
+                if forms & lex[rel]["verbs"]:
+                    out += _verb_event(s, token, rel, reverse=False)
+                elif forms & lex[rel]["reverse_verbs"]:
+                    out += _verb_event(s, token, rel, reverse=True)
+        elif token.pos_ in ("NOUN", "PROPN") and s.at(token) is None:
+            for rel in EVENTS:
+                if lemma in lex[rel]["nouns"] or token.lower_ in lex[rel]["nouns"]:
+                    out += _noun_event(s, token, rel)
     return out
 
 
-def _arg(token, by_token):
-    """The entity mention a dependency subtree stands for (its head noun's, or any inside)."""
-    if token.i in by_token:
-        return by_token[token.i]
-    for t in token.subtree:
-        if t.i in by_token:
-            return by_token[t.i]
+def _subject(s: _Sentence, verb) -> list[EntityMention]:
+    """The grammatical subject of ``verb``, climbing "agreed to buy", "will pay ... to buy"."""
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                return s.head_entity(child)
+            if child.dep_ == "agent":
+                return [m for g in child.children if g.dep_ == "pobj" for m in s.head_entity(g)]
+        if verb.dep_ in ("xcomp", "advcl", "conj", "ccomp", "relcl", "acl", "pcomp") and verb.head is not verb:
+            if verb.dep_ in ("relcl", "acl") and s.at(verb.head):
+                return [s.at(verb.head)]
+            verb = verb.head
+        else:
+            break
+    return []
+
+
+def _prep_objects(s: _Sentence, head, preps: tuple[str, ...], *, poss: bool = False) -> list[EntityMention]:
+    found = []
+    for child in head.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in preps:
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    found += s.head_entity(g, poss=poss)
+    return found
+
+
+def _verb_event(s: _Sentence, verb, rel: str, *, reverse: bool) -> list[Relation]:
+    subjects = _subject(s, verb)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    objects: list[EntityMention] = []
+    if passive:
+        objects = [m for c in verb.children if c.dep_ == "nsubjpass" for m in s.head_entity(c)]
+        subjects = [m for c in verb.children if c.dep_ == "agent"
+                    for g in c.children if g.dep_ == "pobj" for m in s.head_entity(g)]
+    dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if rel == "INVESTS_IN":
+        objects = objects or _prep_objects(s, verb, ("into", "in"), poss=True)
+        if not objects and dobj is not None:
+            objects = _prep_objects(s, dobj, ("into", "in"), poss=True)
+    elif rel == "PARTNERS_WITH":
+        objects = objects or _prep_objects(s, verb, ("with",))
+        if not objects and dobj is not None:
+            objects = s.head_entity(dobj) or _prep_objects(s, dobj, ("with",))
+    elif rel == "LICENSES_FROM":
+        if reverse:
+            # "X granted Y a license": Y is the licensee
+            if dobj is None or dobj.lemma_.lower() not in ("license", "licence", "right"):
+                return []
+            licensees = [m for c in verb.children if c.dep_ in ("dative", "iobj") for m in s.head_entity(c)]
+            licensees += _prep_objects(s, verb, ("to",))
+            return [_event(s, verb, licensee, rel, licensor)
+                    for licensee in licensees for licensor in subjects if licensee.name != licensor.name]
+        objects = objects or _prep_objects(s, verb, ("from",))
+        if not objects and dobj is not None:
+            objects = [m for c in dobj.children if c.dep_ == "poss" for m in s.head_entity(c)]
+            objects = objects or _prep_objects(s, dobj, ("from",))
+    elif rel == "SIGNS_AGREEMENT_WITH":
+        if dobj is None or dobj.lemma_.lower() not in lexicon()[rel]["nouns"] | lexicon()["PARTNERS_WITH"]["nouns"]:
+            return []
+        objects = _prep_objects(s, dobj, ("with", "between")) or _prep_objects(s, verb, ("with",))
+        out = []
+        for subj in subjects:
+            for obj in objects:
+                kind = rel if (obj.type in _GOVERNMENT or subj.type in _GOVERNMENT) else "PARTNERS_WITH"
+                out.append(_event(s, verb, subj, kind, obj))
+        return out
+    else:  # ACQUIRES
+        if verb.lemma_.lower() in ("complete", "close"):
+            return []  # only through their noun object ("completed its purchase of Y")
+        objects = objects or (s.head_entity(dobj) if dobj is not None else [])
+        if not objects:
+            objects = _prep_objects(s, verb, ("for",))  # "pay $132 a share for Y"
+    if subjects and not objects:
+        objects = _nearest_after(s, verb, subjects, PARTY_TYPES | ({"Country", "Location"} if rel == "INVESTS_IN" else set()))
+        return [_event(s, verb, subj, rel, obj, LIKELY) for subj in subjects for obj in objects]
+    return [_event(s, verb, subj, rel, obj) for subj in subjects for obj in objects]
+
+
+def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
+    poss = [m for c in noun.children if c.dep_ == "poss" for m in s.head_entity(c)]
+    compounds = [s.at(c) for c in noun.children if c.dep_ in ("compound", "nmod", "amod") and s.at(c)]
+    objects: list[EntityMention] = []
+    subjects: list[EntityMention] = []
+    if rel == "ACQUIRES":
+        objects = _prep_objects(s, noun, ("of", "for")) or compounds
+        subjects = poss
+    elif rel == "INVESTS_IN":
+        objects = _prep_objects(s, noun, ("in", "into"), poss=True)
+        subjects = poss
+    elif rel == "LICENSES_FROM":
+        objects = _prep_objects(s, noun, ("from",))
+        subjects = poss
+        if not objects:
+            return []
+    else:  # PARTNERS_WITH, SIGNS_AGREEMENT_WITH
+        objects = _prep_objects(s, noun, ("with",))
+        between = _prep_objects(s, noun, ("between",))
+        if len(between) >= 2:
+            subjects, objects = between[:1], between[1:]
+        else:
+            subjects = poss or compounds
+    if not subjects and noun.dep_ in ("dobj", "pobj", "nsubj", "attr", "appos", "conj"):
+        head = noun.head
+        while head.dep_ in ("prep", "pobj", "conj", "appos") and head.head is not head:
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            subjects = _subject(s, head)
+    subjects = [m for m in subjects if m.type in PARTY_TYPES]
+    objects = [m for m in objects if m.type in PARTY_TYPES | ({"Country", "Location"} if rel == "INVESTS_IN" else set())]
+    if not subjects or not objects:
+        return []
+    out = []
+    for subj in subjects:
+        for obj in objects:
+            kind = rel
+            if rel in ("PARTNERS_WITH", "SIGNS_AGREEMENT_WITH"):
+                strict_sign = noun.lemma_.lower() in ("memorandum", "mou", "framework", "accord")
+                kind = "SIGNS_AGREEMENT_WITH" if (strict_sign or obj.type in _GOVERNMENT or subj.type in _GOVERNMENT) \
+                    else "PARTNERS_WITH"
+            out.append(_event(s, noun, subj, kind, obj))
+    return out
+
+
+def _nearest_after(s: _Sentence, trigger, exclude, types) -> list[EntityMention]:
+    names = {m.name for m in exclude}
+    after = [m for m in s.mentions if m.token_start > trigger.i and m.type in types and m.name not in names]
+    return after[:1]
+
+
+def _confidence(trigger) -> float:
+    """Lower for events that are denied, failed or only hoped for."""
+    lex = lexicon()
+    token, hops = trigger, 0
+    while True:
+        for child in token.children:
+            if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in lex["hedges"]):
+                return WEAK
+        if token.lemma_.lower() in lex["hedges"] | lex["negations"] and token is not trigger:
+            return WEAK
+        if token.head is token or hops > 4:
+            break
+        token, hops = token.head, hops + 1
+    if re.search(r"\bin (?:advanced |early |exclusive )?talks\b|\brumou?r", trigger.sent.text, re.IGNORECASE):
+        return WEAK
+    return CONFIDENT
+
+
+def _event(s: _Sentence, trigger, subj, rel, obj, confidence: float | None = None) -> Relation:
+    conf = _confidence(trigger)
+    if confidence is not None:
+        conf = min(conf, confidence)
+    terms = _terms(s)
+    return Relation(subj.name, rel, obj.name, s.evidence(), conf, amount=terms.get("amount"),
+                    upfront=terms.get("upfront"), milestones=terms.get("milestones"), date=_date(s))
+
+
+# -- attributes -------------------------------------------------------------------------------
+
+def _terms(s: _Sentence) -> dict[str, Amount]:
+    """The amounts of a sentence by role: total ``amount``, ``upfront``, ``milestones``."""
+    if s._amounts is not None:
+        return s._amounts
+    text = s.sent.text
+    terms: dict[str, Amount] = {}
+    totals = []
+    for m in find_amounts(text):
+        if m.per_unit or not m.has_scale:
+            continue
+        after = text[m.end:m.end + 60].lower()
+        before = text[max(0, m.start - 40):m.start].lower()
+        if re.match(r"\s*(?:in\s+)?(?:\w+\s+)?(?:cash\s+)?up[\s-]?front", after) or re.search(r"up[\s-]?front (?:payment|fee|cash)?\s*(?:of\s*)?$", before):
+            terms.setdefault("upfront", m.amount)
+        elif re.match(r"\s*(?:\w+[\s,]+){0,6}?(?:in\s+)?(?:\w+[\s,]+){0,4}?milestones?\b", after) or re.search(r"milestones?(?: payments?)?\s*(?:of|worth)?\s*$", before):
+            terms.setdefault("milestones", m.amount)
+        else:
+            totals.append(m)
+    if totals:
+        best = next((m for m in totals if m.up_to), totals[0])
+        terms["amount"] = best.amount
+    s._amounts = terms
+    return terms
+
+
+def _carry_terms(s: _Sentence, out: list[Relation]) -> None:
+    """Deal terms stated in a later sentence ("Hengrui can earn up to $1.77 billion in milestones")."""
+    terms = _terms(s)
+    if not terms or not out:
+        return
+    for i in range(len(out) - 1, -1, -1):
+        rel = out[i]
+        if rel.relation not in EVENTS or rel.evidence.doc != s.document.id:
+            continue
+        if s.sent.start_char - rel.evidence.end > 600:
+            break
+        updates = {k: v for k, v in terms.items() if k in ("upfront", "milestones") and getattr(rel, k) is None}
+        if updates:
+            out[i] = replace(rel, **updates)
+        break
+
+
+def _date(s: _Sentence) -> str | None:
+    for ent in s.sent.ents:
+        if ent.label_ == "DATE":
+            date = resolve_date(ent.text, s.document.date)
+            if date:
+                return date
+    if s.index <= 2 and s.document.date:
+        return s.document.date  # the lead reports the news of the day
     return None
 
 
-def _verb_arguments(verb, by_token):
-    subj = obj = None
-    passive = False
-    for child in verb.children:
-        if child.dep_ in ("nsubj",):
-            subj = _arg(child, by_token)
-        elif child.dep_ == "nsubjpass":
-            obj, passive = _arg(child, by_token), True
-        elif child.dep_ == "dobj" and not passive:
-            obj = obj or _arg(child, by_token)
-        elif child.dep_ == "agent":
-            subj = next((_arg(g, by_token) for g in child.children if g.dep_ == "pobj"), subj)
-        elif child.dep_ == "prep" and child.lower_ in ("into", "in", "with", "from", "to"):
-            target = next((_arg(g, by_token) for g in child.children if g.dep_ == "pobj"), None)
-            obj = obj or target
-    if subj is None and verb.dep_ in ("xcomp", "advcl", "conj"):
-        subj = next((_arg(c, by_token) for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if subj is None or obj is None:
-        return None
-    return subj, obj
+# -- people -----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _titles() -> list[tuple[tuple[str, ...], str]]:
+    titles = descriptors()["titles"]
+    return sorted(((tuple(k.split()), v) for k, v in titles.items()), key=lambda kv: -len(kv[0]))
 
 
-def _relation(subj, relation, obj, sent, document, trigger) -> Relation:
-    amounts = [a for a in find_amounts(sent.text) if not a.per_unit and a.has_scale]
-    amount = amounts[0].amount if amounts else None
-    date = None
-    for ent in sent.ents:
-        if ent.label_ == "DATE":
-            date = resolve_date(ent.text, document.date)
-            if date:
+def _title_at(tokens, i) -> tuple[int, str] | None:
+    """A title phrase ending at token index ``i`` of ``tokens``: (start index, role)."""
+    words = [t.lower_ for t in tokens]
+    for phrase, role in _titles():
+        n = len(phrase)
+        if i - n + 1 >= 0 and tuple(words[i - n + 1:i + 1]) == phrase:
+            return i - n + 1, role
+    return None
+
+
+def _title_from(tokens, i) -> tuple[int, str] | None:
+    """A title phrase starting at ``i``: (end index exclusive, role)."""
+    words = [t.lower_ for t in tokens]
+    for phrase, role in _titles():
+        n = len(phrase)
+        if tuple(words[i:i + n]) == phrase:
+            return i + n, role
+    return None
+
+
+def _works_for(s: _Sentence, all_mentions) -> list[Relation]:
+    out = []
+    doc = s.sent.doc
+    for person in s.mentions:
+        if person.type != "Person" or not person.proper:
+            continue
+        role = org = None
+        # before the name: "Blueprint CEO Kate Haviland", "GSK's chief scientific officer Tony Wood"
+        found = _title_at(doc, person.token_start - 1) if person.token_start > s.sent.start else None
+        if found:
+            start, role = found
+            j = start - 1
+            if j >= s.sent.start and doc[j].lower_ in ("'s", "’s"):
+                j -= 1
+            org = s.by_token.get(j)
+        else:
+            # after the name: "Paul Hudson, Sanofi's chief executive", "Kim, CEO of LegoChem"
+            j = person.token_end
+            if j < s.sent.end and doc[j].text == ",":
+                for k in range(j + 1, min(s.sent.end, j + 16)):
+                    tok = doc[k]
+                    if tok.lower_ in ("said", "told", "says", "who", "which") or tok.text in (".", ";"):
+                        break
+                    hit = _title_from(doc, k)
+                    if hit:
+                        end, role = hit
+                        window = [m for m in s.mentions if j < m.token_start < k + 8 and m.type in ORG_TYPES | {"Country"}
+                                  and m is not person]
+                        after = _prep_objects(s, doc[end - 1], ("of", "at"))
+                        org = (after or [m for m in window if m.token_start < k] or window or [None])[0]
+                        if role in ("minister", "vice minister"):
+                            agency = _agency_for(doc, end, all_mentions)
+                            org = agency or org
+                        break
+        if role is None:
+            continue
+        if org is None:
+            org = _salient_org(s, person, all_mentions)
+            if org is None:
+                continue
+            out.append(Relation(person.name, "WORKS_FOR", org.name, s.evidence(), LIKELY, role=role))
+        elif org.type in ORG_TYPES | {"Country"} and org.name != person.name:
+            out.append(Relation(person.name, "WORKS_FOR", org.name, s.evidence(), CONFIDENT, role=role))
+    return out
+
+
+def _agency_for(doc, i, mentions) -> EntityMention | None:
+    """"minister of health and welfare" -> the agency named "Ministry of Health and Welfare"."""
+    if i < len(doc) and doc[i].lower_ == "of":
+        words = []
+        for tok in doc[i + 1:i + 8]:
+            if tok.is_punct:
                 break
-    evidence = Evidence(document.id, sent.text, sent.start_char, sent.end_char)
-    return Relation(subj.name, relation, obj.name, evidence, 0.8, amount=amount, date=date)
+            words.append(tok.lower_)
+        field = " ".join(words)
+        for m in mentions:
+            if m.type == "GovernmentAgency" and field and field.split()[0] in m.name.lower():
+                return m
+    return None
+
+
+def _salient_org(s: _Sentence, person, mentions) -> EntityMention | None:
+    """For a title with no organisation named: the organisation the text is about at that point."""
+    near = [m for m in s.mentions if m.type in ORG_TYPES and m.type != "MediaOutlet"]
+    if near:
+        return min(near, key=lambda m: abs(m.token_start - person.token_start))
+    before = [m for m in mentions if m.token_end <= person.token_start and m.type in ("Company", "GovernmentAgency")
+              and person.token_start - m.token_end < 60]
+    return before[-1] if before else None
+
+
+# -- places -----------------------------------------------------------------------------------
+
+def _located_in(s: _Sentence) -> list[Relation]:
+    out = []
+    doc = s.sent.doc
+    for token in s.sent:
+        # "Lianyungang-based Hengrui", "a Cambridge, Massachusetts-based biotech", "the Basel-based group"
+        if token.lower_ == "based" and token.i >= 2 and doc[token.i - 1].text in ("-", "–"):
+            place = s.by_token.get(token.i - 2)
+            if place is None or place.type not in PLACE_TYPES:
+                continue
+            places = [place]
+            j = place.token_start - 1
+            if j > s.sent.start and doc[j].text == "," and s.by_token.get(j - 1) and s.by_token[j - 1].type in PLACE_TYPES:
+                places.insert(0, s.by_token[j - 1])
+            org = _based_subject(s, token)
+            if org is not None:
+                out += [Relation(org.name, "LOCATED_IN", p.name, s.evidence(), CONFIDENT) for p in places]
+        elif token.lemma_.lower() in ("headquarter", "base") and token.lower_ != "based" or (
+                token.lower_ == "based" and any(c.lower_ == "in" for c in token.children)):
+            places = [m for m in _prep_objects(s, token, ("in",)) if m.type in PLACE_TYPES]
+            if not places:
+                continue
+            org = None
+            if token.dep_ in ("acl", "amod", "relcl") and s.at(token.head):
+                org = s.at(token.head)
+            else:
+                subj = _subject(s, token) or [m for c in token.children if c.dep_ == "nsubjpass" for m in s.head_entity(c)]
+                org = subj[0] if subj else None
+            if org is not None and org.type in PARTY_TYPES:
+                out += [Relation(org.name, "LOCATED_IN", p.name, s.evidence(), CONFIDENT) for p in places]
+    for i, m in enumerate(s.mentions):
+        nxt = m.token_end
+        # "China's Jiangsu Hengrui Pharmaceuticals", "Germany's Merck KGaA"
+        if m.type in PLACE_TYPES and nxt < s.sent.end and doc[nxt].lower_ in ("'s", "’s"):
+            org = _org_after(s, nxt + 1)
+            if org is not None:
+                out.append(Relation(org.name, "LOCATED_IN", m.name, s.evidence(), CONFIDENT))
+        # "Boston biotech IDRx", "U.S. biotech FibroGen"
+        elif m.type in PLACE_TYPES and m.proper:
+            org = _org_after(s, nxt, need_descriptor=True)
+            if org is not None:
+                out.append(Relation(org.name, "LOCATED_IN", m.name, s.evidence(), LIKELY))
+    # "Danish biotech Zealand Pharma", "the South Korean biosimilar maker"
+    for token in s.sent:
+        country = demonym_country(token.text) if token.pos_ in ("ADJ", "PROPN") and token.ent_type_ == "NORP" else None
+        if not country or s.at(token) is not None:
+            continue
+        org = _org_after(s, token.i + 1, need_descriptor=True)
+        if org is None:
+            m = s.at(token.head)
+            org = m if m is not None and m.type == "Company" else None
+        if org is not None and country_mention_ok(country):
+            out.append(Relation(org.name, "LOCATED_IN", country, s.evidence(), LIKELY))
+    return out
+
+
+def country_mention_ok(country: str) -> bool:
+    return bool(country_name(country))
+
+
+def _based_subject(s: _Sentence, based) -> EntityMention | None:
+    doc = s.sent.doc
+    nxt = s.by_token.get(based.i + 1)
+    if nxt is not None and nxt.type in PARTY_TYPES:
+        return nxt
+    head = based.head
+    for _ in range(2):
+        m = s.at(head)
+        if m is not None and m.type in PARTY_TYPES:
+            return m
+        after = s.by_token.get(head.i + 1)
+        if after is not None and after.type in PARTY_TYPES:
+            return after
+        if head.dep_ == "appos" and s.at(head.head) is not None:
+            return s.at(head.head)
+        if head.dep_ in ("compound", "amod"):
+            head = head.head
+        else:
+            break
+    # "X, a Boston-based, clinical-stage developer"
+    start = based.i
+    while start > s.sent.start and doc[start].text != ",":
+        start -= 1
+    before = s.by_token.get(start - 1)
+    if before is not None and before.type in PARTY_TYPES and doc[start].text == ",":
+        return before
+    return None
+
+
+def _org_after(s: _Sentence, i: int, *, need_descriptor: bool = False) -> EntityMention | None:
+    """The company named at token ``i`` or after a few lower-case descriptor words ("biotech")."""
+    doc = s.sent.doc
+    heads = descriptors()["heads"]
+    seen_descriptor = False
+    for j in range(i, min(i + 5, s.sent.end)):
+        m = s.by_token.get(j)
+        if m is not None:
+            ok = m.type in PARTY_TYPES and m.proper and (seen_descriptor or not need_descriptor)
+            return m if ok else None
+        tok = doc[j]
+        if not (tok.is_lower or tok.text in ("-",)) or tok.is_punct and tok.text != "-":
+            return None
+        if tok.lemma_.lower() in heads or tok.lower_ in heads:
+            seen_descriptor = True
+    return None
+
+
+# -- products and parents ---------------------------------------------------------------------
+
+def _develops(s: _Sentence) -> list[Relation]:
+    out = []
+    verbs = lexicon()["DEVELOPS"]["verbs"]
+    for m in s.mentions:
+        if m.type not in PRODUCT_TYPES:
+            continue
+        token = s.sent.doc[m.token_end - 1]
+        owner = None
+        for _ in range(3):
+            owner = next((s.at(c) for c in token.children if c.dep_ == "poss" and s.at(c)
+                          and s.at(c).type in PARTY_TYPES), None)
+            owner = owner or next((o for o in _prep_objects(s, token, ("of", "from", "by")) if o.type in PARTY_TYPES), None)
+            if owner is not None or token.dep_ not in ("appos", "compound", "nmod", "dobj", "pobj", "conj", "attr") \
+                    or token.head is token:
+                break
+            if token.dep_ in ("dobj", "pobj", "attr") and token.head.lemma_.lower() in verbs:
+                subj = [x for x in _subject(s, token.head) if x.type in PARTY_TYPES]
+                owner = subj[0] if subj else None
+                break
+            if token.dep_ in ("dobj", "pobj"):
+                break
+            token = token.head
+        if owner is not None and owner.name != m.name:
+            out.append(Relation(owner.name, "DEVELOPS", m.name, s.evidence(), CONFIDENT))
+    return out
+
+
+def _subsidiary_of(s: _Sentence) -> list[Relation]:
+    out = []
+    doc = s.sent.doc
+    for m in s.mentions:
+        if m.type != "Company" or not m.proper:
+            continue
+        j = m.token_end
+        # "Janssen Biotech, a Johnson & Johnson company", "ImClone Systems LLC, the Lilly unit",
+        # "Celltrion USA, the company's American subsidiary", "X, a unit of Y"
+        if j < s.sent.end and doc[j].text == ",":
+            for k in range(j + 1, min(s.sent.end, j + 9)):
+                tok = doc[k]
+                if tok.text in (",", ".", ";") or tok.lower_ in ("which", "who", "that"):
+                    break
+                if tok.lemma_.lower() in _SUBSIDIARY_NOUNS and s.at(tok) is None:
+                    window = [x for x in s.mentions if j < x.token_start < k and x.type == "Company" and x.name != m.name]
+                    parent = window[-1] if window else None
+                    if parent is None and tok.lemma_.lower() != "company":
+                        parent = next((x for x in _prep_objects(s, tok, ("of",)) if x.type == "Company"), None)
+                    if parent is not None:
+                        out.append(Relation(m.name, "SUBSIDIARY_OF", parent.name, s.evidence(), CONFIDENT))
+                    break
+        # "J&J's Janssen"
+        if j + 1 < s.sent.end and doc[j].lower_ in ("'s", "’s"):
+            child = s.by_token.get(j + 1)
+            if child is not None and child.type == "Company" and child.proper and child.name != m.name:
+                out.append(Relation(child.name, "SUBSIDIARY_OF", m.name, s.evidence(), LIKELY))
+    # "X, (which is) owned by Y", "a unit of Y"
+    for token in s.sent:
+        if token.lemma_.lower() in ("own", "control") and token.tag_ == "VBN":
+            parents = [p for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+                       for p in s.head_entity(g) if p.type in PARTY_TYPES]
+            child = s.at(token.head) if token.dep_ in ("acl", "relcl") else None
+            if child is None:
+                subj = [x for c in token.children if c.dep_ == "nsubjpass" for x in s.head_entity(c)]
+                child = subj[0] if subj else None
+            if child is not None:
+                out += [Relation(child.name, "SUBSIDIARY_OF", p.name, s.evidence(), CONFIDENT) for p in parents
+                        if p.name != child.name]
+    return out
+
+
+def _name_subsidiaries(mentions, sentences) -> list[Relation]:
+    """"Celltrion USA", "FibroGen China", "Merck Research Laboratories": a parent's name plus a place or unit word."""
+    names = {m.name: m for m in mentions if m.proper and m.type in ("Company", "Organization")}
+    out = []
+    unit_words = {"research", "laboratories", "labs", "pharmaceuticals", "pharma", "biotech", "international",
+                  "usa", "us", "america", "europe", "asia", "china", "japan", "korea", "india", "ventures"}
+    for name, m in names.items():
+        words = name.split()
+        for cut in range(len(words) - 1, 0, -1):
+            parent = " ".join(words[:cut])
+            rest = words[cut:]
+            if parent in names and names[parent].type == "Company" and (
+                    all(w.lower() in unit_words or country_name(w) for w in rest)):
+                sent = next((s for s in sentences if m in s.mentions), None)
+                if sent is not None:
+                    out.append(Relation(name, "SUBSIDIARY_OF", parent, sent.evidence(), LIKELY))
+                break
+    return out
+
+
+def _dateline_location(sentences, found: list[Relation]) -> list[Relation]:
+    """"NEW BRUNSWICK, N.J. — Johnson & Johnson will pay ...": the company of the lead is based there."""
+    out = []
+    for s in sentences[:4]:
+        datelines = [m for m in s.mentions if m.type == "Location" and m.text.isupper() and len(m.text) > 2]
+        if not datelines:
+            continue
+        org = next((m for m in s.mentions if m.token_start > datelines[-1].token_end and m.type == "Company"), None)
+        if org is None:
+            break
+        located = {r.object for r in found if r.relation == "LOCATED_IN" and r.subject == org.name}
+        if any(not country_name(p) for p in located):
+            break  # the text names the company's own city elsewhere
+        out.append(Relation(org.name, "LOCATED_IN", datelines[0].name, s.evidence(), LIKELY))
+        break
+    return out
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    """One candidate per (subject, relation, object, sentence): the most confident, with its attributes."""
+    best: dict[tuple, Relation] = {}
+    for rel in relations:
+        if rel.subject == rel.object or not rel.subject or not rel.object:
+            continue
+        key = (rel.subject, rel.relation, rel.object, rel.evidence.start)
+        old = best.get(key)
+        if old is None or rel.confidence > old.confidence:
+            best[key] = rel
+    return list(best.values())
+
+
+__all__ = ["doc_relations", "lexicon", "name_key"]
