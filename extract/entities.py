@@ -219,19 +219,32 @@ def _clean_span(sdoc, start: int, end: int, etype: str) -> list[tuple[int, int]]
 
 
 def _retype(sdoc, candidate):
-    """Correct a model-typed span from the words around it ("told X", "X analyst")."""
+    """Correct a model-typed span from its shape and the words around it ("told X", "Daejeon-based")."""
     start, end, etype, how = candidate
-    if how != "label" or etype not in ("Company", "Person", "Organization"):
+    if how not in ("label", "shape") or etype in ("Country",):
         return candidate
     before = sdoc[max(0, start - 3):start].text.lower()
     after = sdoc[end:end + 3].text.lower()
+    nxt = sdoc[end] if end < len(sdoc) else None
+    if end - start == 1 and _is_code(sdoc[start]):
+        etype = "Technology" if after.startswith(("platform", "technology")) else "Drug"
+        return start, end, etype, "shape"
+    if end - start == 1 and sdoc[start].is_title and after.startswith(("platform", "technology")):
+        return start, end, "Technology", "context"
+    if end - start == 1 and sdoc[start].is_title and re.match(r"\( ?[a-z]{6,} ?\)", sdoc[end:end + 3].text):
+        return start, end, "Drug", "context"  # "Caplyta (lumateperone)": brand, then generic name
+    if how != "label":
+        return candidate
+    if nxt is not None and (after.startswith(("-based", "- based")) or (
+            nxt.text == "," and end + 1 < len(sdoc) and sdoc[end + 1].lower_ not in _DROP
+            and (sdoc[end + 1].ent_type_ == "GPE" or country_name(sdoc[end + 1].text)))):
+        return start, end, "Location", "context"  # "Daejeon-based", "Søborg, Denmark"
+    if etype not in ("Company", "Person", "Organization"):
+        return candidate
     if before.endswith(_MEDIA_BEFORE) or after.startswith(_MEDIA_AFTER):
         return start, end, "MediaOutlet", "context"
     if after.startswith(("analyst", "analysts", "research")):
         return start, end, "Organization", "context"
-    if etype == "Person" and end - start == 1 and after.startswith(("'s", "’s", "said", "has", "will")) \
-            and not before.endswith(tuple(descriptors()["titles"])):
-        return start, end, "Company", "context"
     return candidate
 
 
@@ -291,8 +304,9 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
             continue
         target[key], types[key] = m.name, m.type
         words = key.split()
-        if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency"):
-            continue
+        if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency") or (
+                len(m.name.split()) > len(words) and len(words) == 1):
+            continue  # "Novo Holdings" is not a short form of "Novo Nordisk"
         longer = set()
         for other, name in list(target.items()):
             owords = other.split()
@@ -305,7 +319,7 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
                 if len(words) == 1 and (owords[-1] == words[0] or owords[0] == words[0]):
                     longer.add(name)
-            elif _contains(owords, words):
+            elif _contains(owords, words) or _is_acronym(m.text, name):
                 longer.add(name)
         if len(longer) == 1:
             target[key] = longer.pop()
@@ -335,6 +349,15 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
             tok = sdoc[nxt + 1]
             out.append(EntityMention(tok.idx, tok.idx + len(tok), tok.text, m.type, m.name, tok.i, tok.i + 1))
     return out
+
+
+def _is_acronym(short: str, name: str) -> bool:
+    """ "J&J" for "Johnson & Johnson", "FDA" for "Food and Drug Administration"."""
+    letters = re.sub(r"[&.\s]", "", short)
+    if not (2 <= len(letters) <= 6 and letters.isupper()):
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in ("and", "of", "the", "for"))
+    return initials.upper() == letters and len(name.split()) > 1
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:

@@ -376,13 +376,17 @@ def _works_for(s: _Sentence, all_mentions) -> list[Relation]:
         if found:
             start, role = found
             j = start - 1
-            if j >= s.sent.start and doc[j].lower_ in ("'s", "’s"):
+            if j >= s.sent.start and doc[j].lower_ in ("'s", "’s", "'"):
                 j -= 1
-            org = s.by_token.get(j)
+            org = s.by_token.get(j) or (_named_org(doc[j], all_mentions) if j >= s.sent.start else None)
         else:
-            # after the name: "Paul Hudson, Sanofi's chief executive", "Kim, CEO of LegoChem"
+            # after the name: "Paul Hudson, Sanofi's chief executive", "Kim, CEO of LegoChem",
+            # "Maselli stays on as Catalent's president"
             j = person.token_end
-            if j < s.sent.end and doc[j].text == ",":
+            as_at = next((k for k in range(j, min(j + 4, s.sent.end)) if doc[k].lower_ == "as"), None)
+            if as_at is not None and (j >= s.sent.end or doc[j].text != ","):
+                j = as_at
+            if j < s.sent.end and doc[j].text in (",", "as"):
                 for k in range(j + 1, min(s.sent.end, j + 16)):
                     tok = doc[k]
                     if tok.lower_ in ("said", "told", "says", "who", "which") or tok.text in (".", ";"):
@@ -391,8 +395,9 @@ def _works_for(s: _Sentence, all_mentions) -> list[Relation]:
                     if hit:
                         end, role = hit
                         window = [m for m in s.mentions if j < m.token_start < k + 8 and m.type in ORG_TYPES | {"Country"}
-                                  and m is not person]
-                        after = _prep_objects(s, doc[end - 1], ("of", "at"))
+                                  and m is not person and m.type != "MediaOutlet"]
+                        after = [o for t in doc[k:end] for o in _prep_objects(s, t, ("of", "at"))
+                                 if o.type in ORG_TYPES]
                         org = (after or [m for m in window if m.token_start < k] or window or [None])[0]
                         if role in ("minister", "vice minister"):
                             agency = _agency_for(doc, end, all_mentions)
@@ -401,7 +406,7 @@ def _works_for(s: _Sentence, all_mentions) -> list[Relation]:
         if role is None:
             continue
         if org is None:
-            org = _salient_org(s, person, all_mentions)
+            org = _salient_org(s, person, all_mentions, role)
             if org is None:
                 continue
             out.append(Relation(person.name, "WORKS_FOR", org.name, s.evidence(), LIKELY, role=role))
@@ -425,14 +430,36 @@ def _agency_for(doc, i, mentions) -> EntityMention | None:
     return None
 
 
-def _salient_org(s: _Sentence, person, mentions) -> EntityMention | None:
-    """For a title with no organisation named: the organisation the text is about at that point."""
-    near = [m for m in s.mentions if m.type in ORG_TYPES and m.type != "MediaOutlet"]
-    if near:
-        return min(near, key=lambda m: abs(m.token_start - person.token_start))
-    before = [m for m in mentions if m.token_end <= person.token_start and m.type in ("Company", "GovernmentAgency")
-              and person.token_start - m.token_end < 60]
-    return before[-1] if before else None
+def _named_org(token, mentions) -> EntityMention | None:
+    """An organisation named by a word the NER missed ("Blueprint CEO"): its short name elsewhere."""
+    if not token.is_title and not token.is_upper:
+        return None
+    key = name_key(token.text)
+    hits = {m.name: m for m in mentions if m.proper and m.type in ORG_TYPES and key
+            and (name_key(m.name) == key or name_key(m.name).split()[0] == key)}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+_PUBLIC_ROLES = frozenset({"commissioner", "minister", "vice minister", "secretary", "senator", "governor",
+                           "mayor", "administrator", "director general"})
+
+
+def _salient_org(s: _Sentence, person, mentions, role: str) -> EntityMention | None:
+    """For a title with no organisation named: the agency just mentioned for a public office, else
+    the company the article is about so far."""
+    if role in _PUBLIC_ROLES:
+        agencies = [m for m in mentions if m.token_end <= person.token_start and m.type == "GovernmentAgency"
+                    and person.token_start - m.token_end < 80]
+        return agencies[-1] if agencies else None
+    before = [m for m in mentions if m.token_end <= person.token_start and m.type == "Company"]
+    if not before:
+        return None
+    counts: dict[str, int] = {}
+    for m in before:
+        counts[m.name] = counts.get(m.name, 0) + 1
+    last = {m.name: i for i, m in enumerate(before)}
+    name = max(counts, key=lambda n: (counts[n], last[n]))
+    return next(m for m in reversed(before) if m.name == name)
 
 
 # -- places -----------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ def _merge_clusters(clusters: dict[str, _Cluster]) -> dict[str, str]:
             if cluster.type() != "Person":
                 by_word[(cluster.type(), words[0])].add(key)
     for key, cluster in sorted(clusters.items()):
-        if len(key.split()) == 1 and len(key) > 2:
+        # only names written as one word: "Novo Holdings" is no short form of "Novo Nordisk"
+        if len(key.split()) == 1 and len(key) > 2 and len(cluster.label().split()) == 1:
             candidates = by_word.get((cluster.type(), key), set())
             if len(candidates) == 1:
                 union(key, next(iter(candidates)))
