@@ -49,10 +49,23 @@ class EntityMention:
     proper: bool = True  # a name, not a description ("the company") or pronoun
 
 
+def paragraph_breaks(doc):
+    """A line break ends a sentence: headlines and datelines are not run into the first sentence."""
+    for token in doc[:-1]:
+        if "\n" in token.text and (token.is_space or token.text.strip() == ""):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def add_entity_components(nlp) -> None:
-    """Add the gazetteer ``EntityRuler`` before the model's NER (once)."""
+    """Add newsgraph's components: line breaks as sentence ends, the gazetteer before the NER (once)."""
+    from spacy.language import Language
+
     if "newsgraph_gazetteer" in nlp.pipe_names:
         return
+    if not Language.has_factory("newsgraph_paragraph_breaks_v1"):
+        Language.component("newsgraph_paragraph_breaks_v1", func=paragraph_breaks)
+    nlp.add_pipe("newsgraph_paragraph_breaks_v1", name="newsgraph_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="newsgraph_gazetteer", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     ruler.add_patterns([{"label": r["label"], "pattern": r["pattern"]}
@@ -368,7 +381,8 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
 def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     """Mentions for "the company", "the Basel-based group", "its": the entity they refer back to."""
     heads = descriptors()["heads"]
-    taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
+    taken = set(by_token)
     by_start = sorted(mentions, key=lambda m: m.token_start)
     out = []
     for token in sdoc:
@@ -386,7 +400,8 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         if not det or det[0].lower_ != "the":
             continue
         start = det[0].i
-        if any(i in taken for i in range(start, token.i + 1)):
+        # places may sit inside a description ("the London-based group"); other names may not
+        if any(i in taken and by_token[i].type not in ("Location", "Country") for i in range(start, token.i + 1)):
             continue
         antecedent = _antecedent(token, by_start, tuple(heads[token.lemma_.lower()]))
         if antecedent is None:
@@ -403,11 +418,17 @@ def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], pr
     if not before:
         return None
     if prefer_subject:
-        # "its" in the clause of a named subject means that subject
+        # "its" in the clause of a named subject means that subject; else the article's main company
         clause = [m for m in before if m.token_start >= token.sent.start
                   and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
         if clause:
             return clause[-1]
+        counts: dict[str, int] = {}
+        for m in before:
+            counts[m.name] = counts.get(m.name, 0) + 1
+        last = {m.name: i for i, m in enumerate(before)}
+        name = max(counts, key=lambda n: (counts[n], last[n]))
+        return next(m for m in reversed(before) if m.name == name)
     # the most salient recent one: a sentence subject if there is one, else the latest
     recent = [m for m in before if token.i - m.token_end < 80]
     subjects = [m for m in recent if token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]

@@ -51,6 +51,7 @@ class _Sentence:
 
     def __init__(self, sent, mentions, document, index):
         self.sent, self.document, self.index = sent, document, index
+        self.all_mentions = mentions
         self.mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
         self.by_token = {i: m for m in self.mentions for i in range(m.token_start, m.token_end)}
         self._amounts = None
@@ -68,6 +69,8 @@ class _Sentence:
             for child in token.children:
                 if child.dep_ in ("compound", "appos", "nmod") and self.at(child):
                     m = self.at(child)
+                    # "Two Chinese biotechs, Harbour BioMed and Syneron Bio, signed ..."
+                    found += [x for c in child.children if c.dep_ == "conj" for x in self.head_entity(c)]
                     break
         if m is None and poss:
             m = next((self.at(c) for c in token.children if c.dep_ == "poss" and self.at(c)), None)
@@ -124,15 +127,29 @@ def _events(s: _Sentence) -> list[Relation]:
     return out
 
 
+_RELATIVE = frozenset({"which", "that", "who", "whom"})
+
+
+def _relative_antecedent(s: _Sentence, verb) -> list[EntityMention]:
+    """What "which"/"that" in a relative clause stands for: the noun (or its apposition) the clause modifies."""
+    head = verb.head
+    m = s.at(head)
+    if m is None and head.dep_ == "appos":
+        m = s.at(head.head)
+    return [m] if m is not None else []
+
+
 def _subject(s: _Sentence, verb) -> list[EntityMention]:
     """The grammatical subject of ``verb``, climbing "agreed to buy", "will pay ... to buy"."""
-    for _ in range(4):
+    for _ in range(5):
         for child in verb.children:
             if child.dep_ == "nsubj":
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    return _relative_antecedent(s, verb)
                 return s.head_entity(child)
             if child.dep_ == "agent":
                 return [m for g in child.children if g.dep_ == "pobj" for m in s.head_entity(g)]
-        if verb.dep_ in ("xcomp", "advcl", "conj", "ccomp", "relcl", "acl", "pcomp") and verb.head is not verb:
+        if verb.dep_ in ("xcomp", "advcl", "conj", "ccomp", "relcl", "acl", "pcomp", "prep") and verb.head is not verb:
             if verb.dep_ in ("relcl", "acl") and s.at(verb.head):
                 return [s.at(verb.head)]
             verb = verb.head
@@ -145,9 +162,11 @@ def _prep_objects(s: _Sentence, head, preps: tuple[str, ...], *, poss: bool = Fa
     found = []
     for child in head.children:
         if child.dep_ in ("prep", "dative") and child.lower_ in preps:
-            for g in child.children:
-                if g.dep_ == "pobj":
-                    found += s.head_entity(g, poss=poss)
+            # "alliances with Amgen ... and with NextCure": the second prep is a conj of the first
+            for prep in (child, *(c for c in child.children if c.dep_ == "conj" and c.lower_ in preps)):
+                for g in prep.children:
+                    if g.dep_ == "pobj":
+                        found += s.head_entity(g, poss=poss)
     return found
 
 
@@ -194,9 +213,15 @@ def _verb_event(s: _Sentence, verb, rel: str, *, reverse: bool) -> list[Relation
     else:  # ACQUIRES
         if verb.lemma_.lower() in ("complete", "close"):
             return []  # only through their noun object ("completed its purchase of Y")
+        if verb.lemma_.lower() == "pay":
+            # "agreed to pay about $160 million for FibroGen China"; paying for anything else is no purchase
+            objects = [m for m in _prep_objects(s, verb, ("for",)) if m.type == "Company"]
+            return [_event(s, verb, subj, rel, obj) for subj in subjects for obj in objects]
+        if dobj is not None and dobj.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            objects = objects or _relative_antecedent(s, verb)  # "ImClone Systems, which Lilly acquired"
         objects = objects or (s.head_entity(dobj) if dobj is not None else [])
         if not objects:
-            objects = _prep_objects(s, verb, ("for",))  # "pay $132 a share for Y"
+            objects = _prep_objects(s, verb, ("for",))
     if subjects and not objects:
         objects = _nearest_after(s, verb, subjects, PARTY_TYPES | ({"Country", "Location"} if rel == "INVESTS_IN" else set()))
         return [_event(s, verb, subj, rel, obj, LIKELY) for subj in subjects for obj in objects]
@@ -234,6 +259,11 @@ def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
             subjects = _subject(s, head)
     subjects = [m for m in subjects if m.type in PARTY_TYPES]
     objects = [m for m in objects if m.type in PARTY_TYPES | ({"Country", "Location"} if rel == "INVESTS_IN" else set())]
+    confidence = None
+    if objects and not subjects and rel in ("PARTNERS_WITH", "SIGNS_AGREEMENT_WITH"):
+        # "The money is part of a strategic partnership with X": the article's company is the party
+        protagonist = _protagonist(s.all_mentions, noun.i)
+        subjects, confidence = ([protagonist] if protagonist else []), LIKELY
     if not subjects or not objects:
         return []
     out = []
@@ -244,8 +274,21 @@ def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
                 strict_sign = noun.lemma_.lower() in ("memorandum", "mou", "framework", "accord")
                 kind = "SIGNS_AGREEMENT_WITH" if (strict_sign or obj.type in _GOVERNMENT or subj.type in _GOVERNMENT) \
                     else "PARTNERS_WITH"
-            out.append(_event(s, noun, subj, kind, obj))
+            out.append(_event(s, noun, subj, kind, obj, confidence))
     return out
+
+
+def _protagonist(mentions, before: int) -> EntityMention | None:
+    """The company the article is about up to token ``before``: the most mentioned, then the latest."""
+    seen = [m for m in mentions if m.token_end <= before and m.type == "Company"]
+    if not seen:
+        return None
+    counts: dict[str, int] = {}
+    for m in seen:
+        counts[m.name] = counts.get(m.name, 0) + 1
+    last = {m.name: i for i, m in enumerate(seen)}
+    name = max(counts, key=lambda n: (counts[n], last[n]))
+    return next(m for m in reversed(seen) if m.name == name)
 
 
 def _nearest_after(s: _Sentence, trigger, exclude, types) -> list[EntityMention]:
@@ -451,15 +494,7 @@ def _salient_org(s: _Sentence, person, mentions, role: str) -> EntityMention | N
         agencies = [m for m in mentions if m.token_end <= person.token_start and m.type == "GovernmentAgency"
                     and person.token_start - m.token_end < 80]
         return agencies[-1] if agencies else None
-    before = [m for m in mentions if m.token_end <= person.token_start and m.type == "Company"]
-    if not before:
-        return None
-    counts: dict[str, int] = {}
-    for m in before:
-        counts[m.name] = counts.get(m.name, 0) + 1
-    last = {m.name: i for i, m in enumerate(before)}
-    name = max(counts, key=lambda n: (counts[n], last[n]))
-    return next(m for m in reversed(before) if m.name == name)
+    return _protagonist(mentions, person.token_start)
 
 
 # -- places -----------------------------------------------------------------------------------
