@@ -51,9 +51,20 @@ class EntityMention:
 
 def paragraph_breaks(doc):
     """A line break ends a sentence: headlines and datelines are not run into the first sentence."""
+    line_start = True
     for token in doc[:-1]:
+        if line_start and token.is_upper and token.is_alpha and len(token) >= 3:
+            # a dateline ("RAHWAY, N.J., Tuesday, March 25, 2025 — Merck ...") is not the sentence's subject
+            for dash in doc[token.i + 1:token.i + 16]:
+                if dash.text in ("—", "–", "--") and dash.i + 1 < len(doc):
+                    doc[dash.i + 1].is_sent_start = True
+                    break
+                if "\n" in dash.text:
+                    break
+        line_start = False
         if "\n" in token.text and (token.is_space or token.text.strip() == ""):
             doc[token.i + 1].is_sent_start = True
+            line_start = True
     return doc
 
 
@@ -242,8 +253,9 @@ def _retype(sdoc, candidate):
     if end - start == 1 and _is_code(sdoc[start]):
         etype = "Technology" if after.startswith(("platform", "technology")) else "Drug"
         return start, end, etype, "shape"
-    if end - start == 1 and sdoc[start].is_title and after.startswith(("platform", "technology")):
-        return start, end, "Technology", "context"
+    if end - start == 1 and (after.startswith(("platform", "technology")) or (
+            sdoc[start].dep_ == "appos" and sdoc[start].head.lemma_.lower() in ("platform", "technology"))):
+        return start, end, "Technology", "context"  # "its Hybrozyme platform", "its ADC platform, ConjuAll"
     if end - start == 1 and sdoc[start].is_title and re.match(r"\( ?[a-z]{6,} ?\)", sdoc[end:end + 3].text):
         return start, end, "Drug", "context"  # "Caplyta (lumateperone)": brand, then generic name
     if how != "label":

@@ -34,6 +34,9 @@ PARTY_TYPES = frozenset({"Company", "Organization", "GovernmentAgency"})
 CONFIDENT, LIKELY, WEAK = 0.8, 0.6, 0.3
 _SUBSIDIARY_NOUNS = frozenset({"unit", "subsidiary", "division", "affiliate", "arm", "company"})
 _GOVERNMENT = frozenset({"GovernmentAgency", "Country"})
+_OBJECT_TYPES = {"ACQUIRES": PARTY_TYPES | PRODUCT_TYPES, "INVESTS_IN": PARTY_TYPES | PLACE_TYPES,
+                 "PARTNERS_WITH": PARTY_TYPES | {"Country"}, "LICENSES_FROM": PARTY_TYPES,
+                 "SIGNS_AGREEMENT_WITH": PARTY_TYPES | {"Country"}}
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +62,10 @@ class _Sentence:
     def at(self, token):
         return None if token is None else self.by_token.get(token.i)
 
+    def named(self, token):
+        """The entity at ``token``, or the one a capitalised word the NER missed is a short name of."""
+        return self.at(token) or _named_org(token, self.all_mentions)
+
     def head_entity(self, token, *, poss: bool = False) -> list[EntityMention]:
         """The entities a phrase headed by ``token`` names: itself, its list members, appositions."""
         if token is None:
@@ -73,7 +80,7 @@ class _Sentence:
                     found += [x for c in child.children if c.dep_ == "conj" for x in self.head_entity(c)]
                     break
         if m is None and poss:
-            m = next((self.at(c) for c in token.children if c.dep_ == "poss" and self.at(c)), None)
+            m = next((self.named(c) for c in token.children if c.dep_ == "poss" and self.named(c)), None)
         if m is not None:
             found.append(m)
         for child in token.children:
@@ -92,7 +99,7 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     for s in sentences:
         if not s.mentions:
             continue
-        events = _events(s)
+        events = [r for r in _events(s) if r is not None]
         out += events
         out += _works_for(s, mentions)
         out += _located_in(s)
@@ -315,7 +322,9 @@ def _confidence(trigger) -> float:
     return CONFIDENT
 
 
-def _event(s: _Sentence, trigger, subj, rel, obj, confidence: float | None = None) -> Relation:
+def _event(s: _Sentence, trigger, subj, rel, obj, confidence: float | None = None) -> Relation | None:
+    if subj.type not in PARTY_TYPES or obj.type not in _OBJECT_TYPES[rel]:
+        return None
     conf = _confidence(trigger)
     if confidence is not None:
         conf = min(conf, confidence)
@@ -607,24 +616,67 @@ def _org_after(s: _Sentence, i: int, *, need_descriptor: bool = False) -> Entity
 
 # -- products and parents ---------------------------------------------------------------------
 
+_PIPELINE_NOUNS = frozenset({"pipeline", "portfolio", "lineup", "franchise", "stable"})
+
+
+def _owner_of(s: _Sentence, token) -> EntityMention | None:
+    """The company a product phrase belongs to: "X's drug", "of X", "whose drug" (X of the clause)."""
+    for c in token.children:
+        if c.dep_ == "poss":
+            if c.lower_ == "whose":
+                clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+                owner = _relative_antecedent(s, clause) if clause is not None else []
+                if owner and owner[0].type in PARTY_TYPES:
+                    return owner[0]
+            m = s.named(c)
+            if m is not None and m.type in PARTY_TYPES:
+                return m
+    return next((o for o in _prep_objects(s, token, ("of", "from", "by")) if o.type in PARTY_TYPES), None)
+
+
 def _develops(s: _Sentence) -> list[Relation]:
     out = []
     verbs = lexicon()["DEVELOPS"]["verbs"]
+    # "HRS-5346, which Hengrui developed": a development verb whose object is a product
+    for verb in s.sent:
+        if verb.pos_ == "VERB" and verb.lemma_.lower() in verbs:
+            dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if dobj is None:
+                continue
+            objects = _relative_antecedent(s, verb) if dobj.lower_ in _RELATIVE and verb.dep_ == "relcl" \
+                else s.head_entity(dobj)
+            for owner in _subject(s, verb):
+                out += [Relation(owner.name, "DEVELOPS", o.name, s.evidence(), CONFIDENT) for o in objects
+                        if o.type in PRODUCT_TYPES and owner.type in PARTY_TYPES]
     for m in s.mentions:
         if m.type not in PRODUCT_TYPES:
             continue
         token = s.sent.doc[m.token_end - 1]
         owner = None
+        # "elenestinib, Blueprint's next-generation candidate", "petrelintide, the injection of Zealand"
+        for appos in (c for c in s.sent.doc[m.token_start:m.token_end].root.children if c.dep_ == "appos"):
+            owner = owner or _owner_of(s, appos)
+        # "IDRX-42" from IDRx: a code name carries its developer's name
+        prefix = re.match(r"[A-Za-z]+", m.text).group(0).lower() if m.text[:1].isalpha() else ""
+        if owner is None and re.search(r"\d", m.text) and len(prefix) >= 3:
+            owner = next((x for x in s.all_mentions if x.proper and x.type == "Company"
+                          and name_key(x.name).replace(" ", "") == prefix), None)
         for _ in range(3):
-            owner = next((s.at(c) for c in token.children if c.dep_ == "poss" and s.at(c)
-                          and s.at(c).type in PARTY_TYPES), None)
-            owner = owner or next((o for o in _prep_objects(s, token, ("of", "from", "by")) if o.type in PARTY_TYPES), None)
+            if owner is not None:
+                break
+            owner = _owner_of(s, token)
             if owner is not None or token.dep_ not in ("appos", "compound", "nmod", "dobj", "pobj", "conj", "attr") \
                     or token.head is token:
                 break
             if token.dep_ in ("dobj", "pobj", "attr") and token.head.lemma_.lower() in verbs:
                 subj = [x for x in _subject(s, token.head) if x.type in PARTY_TYPES]
                 owner = subj[0] if subj else None
+                break
+            if token.dep_ == "dobj" and token.head.lemma_.lower() == "include":
+                # "Intra-Cellular's pipeline also includes ITI-1284"
+                holder = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                if holder is not None and holder.lemma_.lower() in _PIPELINE_NOUNS:
+                    owner = _owner_of(s, holder)
                 break
             if token.dep_ in ("dobj", "pobj"):
                 break
