@@ -47,6 +47,8 @@ class EntityMention:
     token_start: int
     token_end: int
     proper: bool = True  # a name, not a description ("the company") or pronoun
+    sentence_index: int | None = None  # which sentence of the document
+    is_subject: bool = False  # the name is a clause's subject
 
 
 def paragraph_breaks(doc):
@@ -217,6 +219,15 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
                     and sdoc[end].is_lower and sdoc[end].pos_ in ("NOUN", "PROPN", "ADJ"):
                 end += 1  # a salt: "enlicitide decanoate"
             found.append((token.i, end, "Drug", "shape"))
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
+    titles = descriptors()["titles"]
+    for start, end, etype, _ in list(found):
+        if etype != "Person" or start < 2:
+            continue
+        title, org = sdoc[start - 1], sdoc[start - 2]
+        if title.lower_ in titles and org.pos_ in ("PROPN", "NOUN") and org.i not in taken and org.is_title \
+                and org.lower_ not in titles and not org.is_stop:
+            found.append((org.i, org.i + 1, "Organization" if title.lower_ == "analyst" else "Company", "context"))
     found = [_retype(sdoc, c) for c in found]
     return sorted(found)
 
@@ -315,6 +326,17 @@ def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
         mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end))
     mentions = _group_names(sdoc, mentions)
     mentions = sorted(mentions + _descriptions(sdoc, mentions), key=lambda m: m.token_start)
+    starts = {sent.start: i for i, sent in enumerate(sdoc.sents)}
+    index_of = {}
+    current = 0
+    for token in sdoc:
+        current = starts.get(token.i, current)
+        index_of[token.i] = current
+    mentions = [replace(m, sentence_index=index_of[m.token_start],
+                        is_subject=sdoc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")
+                        or sdoc[m.token_end - 1].head.dep_ in ("nsubj", "nsubjpass")
+                        and sdoc[m.token_end - 1].dep_ in ("appos", "compound"))
+                for m in mentions]
     return _entities(mentions), mentions
 
 
@@ -406,8 +428,8 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 out.append(EntityMention(token.idx, token.idx + len(token), token.text, antecedent.type,
                                          antecedent.name, token.i, token.i + 1, proper=False))
             continue
-        if token.pos_ != "NOUN" or token.lemma_.lower() not in heads:
-            continue
+        if token.pos_ != "NOUN" or token.tag_ != "NN" or token.lemma_.lower() not in heads:
+            continue  # "the companies" is both of them, not one
         det = [c for c in token.lefts if c.dep_ == "det"]
         if not det or det[0].lower_ != "the":
             continue

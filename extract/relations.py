@@ -286,10 +286,14 @@ def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
 
 
 def _protagonist(mentions, before: int) -> EntityMention | None:
-    """The company the article is about up to token ``before``: the most mentioned, then the latest."""
+    """The company the article is about: the subject of its lead, else the most mentioned so far."""
     seen = [m for m in mentions if m.token_end <= before and m.type == "Company"]
     if not seen:
         return None
+    lead = [m for m in seen if m.proper and m.sentence_index is not None and m.sentence_index <= 2
+            and m.is_subject]
+    if lead:
+        return lead[0]
     counts: dict[str, int] = {}
     for m in seen:
         counts[m.name] = counts.get(m.name, 0) + 1
@@ -580,7 +584,7 @@ def _based_subject(s: _Sentence, based) -> EntityMention | None:
         after = s.by_token.get(head.i + 1)
         if after is not None and after.type in PARTY_TYPES:
             return after
-        if head.dep_ == "appos" and s.at(head.head) is not None:
+        if head.dep_ == "appos" and s.at(head.head) is not None and s.at(head.head).type in PARTY_TYPES:
             return s.at(head.head)
         if head.dep_ in ("compound", "amod"):
             head = head.head
@@ -751,11 +755,13 @@ def _name_subsidiaries(mentions, sentences) -> list[Relation]:
 def _dateline_location(sentences, found: list[Relation]) -> list[Relation]:
     """"NEW BRUNSWICK, N.J. — Johnson & Johnson will pay ...": the company of the lead is based there."""
     out = []
-    for s in sentences[:4]:
+    for i, s in enumerate(sentences[:4]):
         datelines = [m for m in s.mentions if m.type == "Location" and m.text.isupper() and len(m.text) > 2]
         if not datelines:
             continue
-        org = next((m for m in s.mentions if m.token_start > datelines[-1].token_end and m.type == "Company"), None)
+        lead = [m for t in sentences[i:i + 2] for m in t.mentions
+                if m.token_start > datelines[-1].token_end and m.type == "Company" and m.proper]
+        org = next((m for m in lead if m.is_subject), lead[0] if lead else None)
         if org is None:
             break
         located = {r.object for r in found if r.relation == "LOCATED_IN" and r.subject == org.name}
