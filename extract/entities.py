@@ -160,6 +160,9 @@ def classify(text: str, label: str) -> tuple[str | None, str]:
     if label in ("NORP", "DATE", "MONEY", "CARDINAL", "PERCENT", "ORDINAL", "QUANTITY", "TIME",
                  "LAW", "LANGUAGE", "EVENT"):
         return None, "none"
+    if label == "FAC" and len(words) == 1:
+        # the small model's one-word FAC is mostly a company it did not know ("Organon")
+        return "Company", "label"
     if label in ("GPE", "LOC", "FAC"):
         return "Location", "label"
     if any(w in shapes["agency_words"] for w in lowered) and not lowered[-1] in shapes["company_suffixes"]:

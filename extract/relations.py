@@ -759,7 +759,7 @@ def _dateline_location(sentences, found: list[Relation]) -> list[Relation]:
         datelines = [m for m in s.mentions if m.type == "Location" and m.text.isupper() and len(m.text) > 2]
         if not datelines:
             continue
-        lead = [m for t in sentences[i:i + 2] for m in t.mentions
+        lead = [m for t in sentences[i:i + 3] for m in t.mentions
                 if m.token_start > datelines[-1].token_end and m.type == "Company" and m.proper]
         org = next((m for m in lead if m.is_subject), lead[0] if lead else None)
         if org is None:
