@@ -177,8 +177,9 @@ def _falkordb_safe(value):
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+    # drivers spread one error over several lines; the CLI prints one
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def connect(uri: str, *, user: str | None = None, password: str | None = None,

@@ -188,12 +188,13 @@ def test_unknown_scheme_lists_the_known_ones():
         parse_uri("postgres://localhost/db")
 
 
-def test_unreachable_database_is_a_one_line_error(tmp_path):
+@pytest.mark.parametrize("uri", ["falkordb://127.0.0.1:1/g", "bolt://127.0.0.1:1"])
+def test_unreachable_database_is_a_one_line_error(uri, tmp_path):
     get_exporter("json").write(seeds_like_graph(), tmp_path / "graph.json")
-    proc = run_cli("load", tmp_path, "--uri", "falkordb://127.0.0.1:1/g")
+    proc = run_cli("load", tmp_path, "--uri", uri)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("newsgraph: error: cannot connect to falkordb://127.0.0.1:1/g")
-    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"newsgraph: error: cannot connect to {uri}")
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
 
 
 def test_folder_without_graph_json_is_an_input_error(tmp_path):

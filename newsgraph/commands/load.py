@@ -13,7 +13,8 @@ from newsgraph.options import handle_errors, quiet_option
 @click.argument("source", metavar="OUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--uri", required=True, metavar="URI",
               help="bolt://HOST:7687 or neo4j://HOST:7687 (Neo4j), or falkordb://HOST:6379/GRAPH.")
-@click.option("--user", default=None, metavar="U", help="User name [Neo4j default: neo4j].")
+@click.option("--user", default=None, metavar="U", envvar="NEO4J_USER", show_envvar=True,
+              help="User name [Neo4j default: neo4j].")
 @click.option("--database", default=None, metavar="D",
               help="Neo4j database [default: the server's]; FalkorDB graph when the URI has none.")
 @click.option("--batch-size", type=click.IntRange(1), default=None, metavar="N",
