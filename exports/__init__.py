@@ -8,7 +8,7 @@ sense, and ``write(graph, path, **options)`` writing it atomically.
 >>> get_exporter("tutle")
 Traceback (most recent call last):
 ...
-newsgraph.errors.ExportError: unknown format 'tutle'; known: json
+newsgraph.errors.ExportError: unknown format 'tutle'; known: json, neo4j
 """
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ from newsgraph.errors import ExportError
 #: format name -> module under newsgraph.exports
 EXPORTERS: dict[str, str] = {
     "json": "json_graph",
+    "neo4j": "neo4j",
 }
 #: the formats ``newsgraph build`` writes when no ``--format`` is given
-DEFAULT_FORMATS: tuple[str, ...] = ("json",)
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j")
 
 
 def known_formats() -> list[str]:
