@@ -347,6 +347,8 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     """Point short names, acronyms and brand/generic pairs at the fullest name of their entity."""
     target: dict[str, str] = {}
     types: dict[str, str] = {}
+    # a key also written in a longer form ("Merck & Co.", "Novo Holdings") names an entity of its own
+    anchored = {name_key(m.name) for m in mentions if len(m.name.split()) > len(name_key(m.name).split())}
     ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()), m.start))
     for m in ordered:
         key = name_key(m.name)
@@ -355,7 +357,7 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         target[key], types[key] = m.name, m.type
         words = key.split()
         if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency") or (
-                len(m.name.split()) > len(words) and len(words) == 1):
+                key in anchored and len(words) == 1):
             continue  # "Novo Holdings" is not a short form of "Novo Nordisk"
         longer = set()
         for other, name in list(target.items()):
@@ -365,6 +367,8 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 continue
             if types[other] == "Person" and m.type not in ("Person", "Company"):
                 continue
+            if "Person" not in (types[other], m.type) and types[other] != m.type and not _is_acronym(m.text, name):
+                continue  # "Merck" is no short form of the unit "Merck Research Laboratories"
             if types[other] == "Person":
                 # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
                 if len(words) == 1 and (owords[-1] == words[0] or owords[0] == words[0]):
