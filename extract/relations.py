@@ -197,10 +197,13 @@ def _verb_event(s: _Sentence, verb, rel: str, *, reverse: bool) -> list[Relation
     elif rel == "LICENSES_FROM":
         if reverse:
             # "X granted Y a license": Y is the licensee
-            if dobj is None or dobj.lemma_.lower() not in ("license", "licence", "right"):
+            grants = ("license", "licence", "right")
+            if dobj is None or not any(t.lemma_.lower() in grants for t in dobj.subtree):
                 return []
             licensees = [m for c in verb.children if c.dep_ in ("dative", "iobj") for m in s.head_entity(c)]
             licensees += _prep_objects(s, verb, ("to",))
+            if dobj.lemma_.lower() not in grants:
+                licensees += s.head_entity(dobj)  # "granted Janssen Biotech, ..., an exclusive license"
             return [_event(s, verb, licensee, rel, licensor)
                     for licensee in licensees for licensor in subjects if licensee.name != licensor.name]
         objects = objects or _prep_objects(s, verb, ("from",))
