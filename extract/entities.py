@@ -204,7 +204,7 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
             continue
         for start, end in _clean_span(sdoc, ent.start, ent.end, etype):
             text = sdoc[start:end].text
-            if text.lower() in _DROP or not any(c.isalpha() for c in text):
+            if text.lower() in _DROP or not any(c.isalpha() for c in text) or re.match(r"(?i)phase\b", text):
                 continue
             sub_type, sub_how = (etype, how) if (start, end) == (ent.start, ent.end) else classify(text, ent.label_)
             if sub_type is None:
@@ -349,7 +349,9 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     types: dict[str, str] = {}
     # a key also written in a longer form ("Merck & Co.", "Novo Holdings") names an entity of its own
     anchored = {name_key(m.name) for m in mentions if len(m.name.split()) > len(name_key(m.name).split())}
-    ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()), m.start))
+    # acronyms last, so their long forms are known when they are placed
+    ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()),
+                                              bool(re.fullmatch(r"[A-Z&.]{2,8}", m.text)), m.start))
     for m in ordered:
         key = name_key(m.name)
         if not key or key in target:
@@ -362,8 +364,9 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         longer = set()
         for other, name in list(target.items()):
             owords = other.split()
-            if len(owords) <= len(words) or types[other] not in ("Company", "Person", "Organization",
-                                                                   "GovernmentAgency", "MediaOutlet"):
+            if types[other] not in ("Company", "Person", "Organization", "GovernmentAgency", "MediaOutlet"):
+                continue
+            if len(owords) <= len(words) and not _is_acronym(m.text, name):
                 continue
             if types[other] == "Person" and m.type not in ("Person", "Company"):
                 continue

@@ -55,6 +55,7 @@ class _Sentence:
     def __init__(self, sent, mentions, document, index):
         self.sent, self.document, self.index = sent, document, index
         self.all_mentions = mentions
+        self.protagonist = None
         self.mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
         self.by_token = {i: m for m in self.mentions for i in range(m.token_start, m.token_end)}
         self._amounts = None
@@ -96,10 +97,16 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     """Every relation candidate of a parsed document."""
     out: list[Relation] = []
     sentences = [_Sentence(sent, mentions, document, i) for i, sent in enumerate(sdoc.sents)]
+    events_of = {s.index: [r for r in _events(s) if r is not None] if s.mentions else [] for s in sentences}
+    # the article is about the source of its first confident deal ("J&J to buy Intra-Cellular")
+    first = next((r for i in sorted(events_of) for r in events_of[i] if r.confidence >= CONFIDENT), None)
+    lead = next((m for m in mentions if first is not None and m.name == first.subject and m.proper), None)
+    for s in sentences:
+        s.protagonist = lead
     for s in sentences:
         if not s.mentions:
             continue
-        events = [r for r in _events(s) if r is not None]
+        events = events_of[s.index]
         out += events
         out += _works_for(s, mentions)
         out += _located_in(s)
@@ -272,7 +279,7 @@ def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
     confidence = None
     if objects and not subjects and rel in ("PARTNERS_WITH", "SIGNS_AGREEMENT_WITH"):
         # "The money is part of a strategic partnership with X": the article's company is the party
-        protagonist = _protagonist(s.all_mentions, noun.i)
+        protagonist = s.protagonist or _protagonist(s.all_mentions, noun.i)
         subjects, confidence = ([protagonist] if protagonist else []), LIKELY
     if not subjects or not objects:
         return []
@@ -510,7 +517,7 @@ def _salient_org(s: _Sentence, person, mentions, role: str) -> EntityMention | N
         agencies = [m for m in mentions if m.token_end <= person.token_start and m.type == "GovernmentAgency"
                     and person.token_start - m.token_end < 80]
         return agencies[-1] if agencies else None
-    return _protagonist(mentions, person.token_start)
+    return s.protagonist or _protagonist(mentions, person.token_start)
 
 
 # -- places -----------------------------------------------------------------------------------
