@@ -124,6 +124,11 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
     return names, demonyms
 
 
+@lru_cache(maxsize=1)
+def _place_aliases() -> dict[str, str]:
+    return load_json("countries.json", "place_aliases")["place_aliases"]
+
+
 def country_name(text: str) -> str | None:
     """The canonical name of the country ``text`` names, or None.
 
@@ -222,6 +227,7 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
                     and sdoc[end].is_lower and sdoc[end].pos_ in ("NOUN", "PROPN", "ADJ"):
                 end += 1  # a salt: "enlicitide decanoate"
             found.append((token.i, end, "Drug", "shape"))
+    found = [c for c in found if not _is_target(sdoc, c)]
     taken = {i for s, e, _, _ in found for i in range(s, e)}
     titles = descriptors()["titles"]
     for start, end, etype, _ in list(found):
@@ -235,13 +241,33 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
     return sorted(found)
 
 
+_TARGET_WORDS = frozenset({"receptor", "receptors", "inhibitor", "inhibitors", "mutation", "mutations", "gene",
+                           "genes", "pathway", "agonist", "agonists", "protein", "antagonist", "kinase",
+                           "expression", "target", "targets", "mutant", "positive", "negative"})
+
+
+def _is_target(sdoc, candidate) -> bool:
+    """A gene or drug target written like a name ("KIT", "GLP-1 and GIP receptors", "PCSK9 inhibitor")."""
+    start, end, etype, how = candidate
+    text = sdoc[start:end].text
+    if how == "gazetteer" or end - start > 1 or not re.fullmatch(r"[A-Z][A-Z0-9-]{1,7}", text):
+        return False
+    after = [t.lower_ for t in sdoc[end:end + 4]]
+    before = sdoc[max(0, start - 2):start].text.lower()
+    return bool(_TARGET_WORDS & set(after)) or before.endswith(("anti-", "at", "targeting", "against"))
+
+
 def _clean_span(sdoc, start: int, end: int, etype: str) -> list[tuple[int, int]]:
     """Trim articles and possessives; split "A's B" and "A and B" lists of names."""
     while start < end and sdoc[start].lower_ in ("the", "a", "an"):
         start += 1
-    while end > start and (sdoc[end - 1].tag_ == "POS" or sdoc[end - 1].is_punct
+    while end > start and (sdoc[end - 1].tag_ == "POS" or sdoc[end - 1].is_punct or sdoc[end - 1].is_space
                            or sdoc[end - 1].lower_ in ("'s", "’s")):
         end -= 1
+    for i in range(start, end):
+        if sdoc[i].is_space or "\n" in sdoc[i].text:
+            end = i  # a name never runs across a line break
+            break
     if start >= end:
         return []
     for i in range(start + 1, end - 1):
@@ -324,6 +350,8 @@ def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
     for start, end, etype, how in candidates:
         span = sdoc[start:end]
         name = (country_name(span.text) if etype == "Country" else None) or span.text
+        if etype == "Location":
+            name = _place_aliases().get(span.text, name)
         if how == "dateline" and etype == "Location":
             name = span.text.title()
         mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end))
@@ -358,7 +386,7 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
             continue
         target[key], types[key] = m.name, m.type
         words = key.split()
-        if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency") or (
+        if m.type not in ("Company", "Person", "Organization", "MediaOutlet", "GovernmentAgency", "Location") or (
                 key in anchored and len(words) == 1):
             continue  # "Novo Holdings" is not a short form of "Novo Nordisk"
         longer = set()
@@ -370,7 +398,10 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 continue
             if types[other] == "Person" and m.type not in ("Person", "Company"):
                 continue
-            if "Person" not in (types[other], m.type) and types[other] != m.type and not _is_acronym(m.text, name):
+            if m.type == "Location" and (types[other] != "Company" or len(words) > 1):
+                continue
+            if "Person" not in (types[other], m.type) and types[other] != m.type and not _is_acronym(m.text, name) \
+                    and not (m.type == "Location" and types[other] == "Company"):
                 continue  # "Merck" is no short form of the unit "Merck Research Laboratories"
             if types[other] == "Person":
                 # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
@@ -390,6 +421,9 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                     m.type == "Drug" and inner.isalpha() and inner.islower()):
                 target[name_key(inner)] = target.get(name_key(m.name), m.name)
                 types[name_key(inner)] = m.type
+    for old_name, new_name, new_type in _renames(sdoc, mentions):
+        target[name_key(old_name)] = target.get(name_key(new_name), new_name)
+        types[name_key(old_name)] = types.get(name_key(new_name), new_type)
     out = []
     for m in mentions:
         key = name_key(m.name)
@@ -406,6 +440,34 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
             tok = sdoc[nxt + 1]
             out.append(EntityMention(tok.idx, tok.idx + len(tok), tok.text, m.type, m.name, tok.i, tok.i + 1))
     return out
+
+
+_ALIAS_VERBS = frozenset({"know", "sell", "market", "brand", "call", "rename", "commercialize", "trade"})
+
+
+def _renames(sdoc, mentions: list[EntityMention]):
+    """(other name, name, type): "X has since changed its name to Y", "Merck, known as MSD", "sold as Keytruda"."""
+    for sent in sdoc.sents:
+        inside = [m for m in mentions if sent.start <= m.token_start < sent.end]
+        lemmas = [t.lemma_.lower() for t in sent]
+        if "change" in lemmas and "name" in lemmas and len(inside) >= 2:
+            companies = [m for m in inside if m.type == "Company"]
+            if len(companies) >= 2:
+                yield companies[0].name, companies[-1].name, "Company"
+        for token in sent:
+            if token.lower_ != "as" or token.head.lemma_.lower() not in _ALIAS_VERBS:
+                continue
+            alias = next((m for m in inside if m.token_start == token.i + 1), None)
+            if alias is None:
+                continue
+            verb = token.head
+            anchor = verb.head if verb.dep_ in ("acl", "relcl", "appos") else None
+            owner = next((m for m in inside if anchor is not None and m.token_start <= anchor.i < m.token_end), None)
+            if owner is None:
+                before = [m for m in inside if m.token_end <= verb.i and m.type in (alias.type, "Drug", "Company")]
+                owner = before[-1] if before else None
+            if owner is not None and owner.name != alias.name and owner.type in ("Drug", "Company", "Technology"):
+                yield alias.name, owner.name, owner.type
 
 
 def _is_acronym(short: str, name: str) -> bool:
