@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
+from newsgraph.exports.html import DEFAULT_MAX_NODES, view_path
 from newsgraph.options import handle_errors, quiet_option
-
-DEFAULT_MAX_NODES = 1500  # the same as newsgraph.exports.html.DEFAULT_MAX_NODES, kept here so --help stays fast
 
 
 @click.command()
@@ -34,8 +33,6 @@ def view(out, focus, depth, max_nodes, no_open, quiet):
     Example:
       newsgraph view out/ --focus "Eli Lilly" --depth 2
     """
-    from newsgraph.exports.html import view_path
-
     path = view_path(out, max_nodes=max_nodes, focus=focus, depth=depth)
     click.echo(str(path))
     if not no_open:
