@@ -279,7 +279,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
     big = n_nodes + n_edges > 1500
     return {
         "autoResize": True,
-        "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 300},
+        "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 100},
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": _FONT, "strokeWidth": 3,
                                               "strokeColor": "#ffffff"}},
         "edges": {"smooth": False, "width": 1, "selectionWidth": 2,

@@ -129,7 +129,12 @@
 
   function refresh() {
     // keep where every node is, so a node shown again comes back to its place
-    if (state.stabilized) state.network.storePositions();
+    // (vis' storePositions fails on a DataView that hides nodes, so by hand)
+    if (state.stabilized) {
+      var ids = state.network.body.nodeIndices.slice();  // what is drawn now, before the filter changed
+      var pos = state.network.getPositions(ids);
+      nodes.update(ids.map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
+    }
     nodesView.refresh();
     edgesView.refresh();
     updateCounts();
