@@ -275,10 +275,19 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
 
 
 def vis_options(n_nodes: int, n_edges: int) -> dict:
-    """vis-network options: physics that settles and then stops, lighter drawing for big graphs."""
+    """vis-network options: physics that settles and then stops, lighter drawing for big graphs.
+
+    The iteration budget falls with size (benchmarks/bench_html.py): a small graph gets
+    enough steps to untangle, a big one is drawn within a few seconds.
+
+    >>> vis_options(1500, 3000)["physics"]["stabilization"]["iterations"]
+    200
+    """
     big = n_nodes + n_edges > 1500
+    iterations = 1000 if n_nodes <= 100 else 300 if n_nodes <= 500 else 200
     return {
         "autoResize": True,
+        # vis' improved layout is quick for small graphs and gives up (slowly) on big ones
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 100},
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": _FONT, "strokeWidth": 3,
                                               "strokeColor": "#ffffff"}},
@@ -291,10 +300,11 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
             "enabled": True, "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
                                  "springLength": 110, "springConstant": 0.06, "damping": 0.5,
-                                 "avoidOverlap": 0.2},
+                                 # overlap checks double the cost of a step: small graphs only
+                                 "avoidOverlap": 0.3 if n_nodes <= 300 else 0},
             "minVelocity": 1.0, "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": 400 if big else 1000,
-                              "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 50,
+                              "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big,
                         "hideEdgesOnZoom": big, "keyboard": False, "navigationButtons": False},
