@@ -258,6 +258,7 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                               "roundness": 0.2 * ((k + 1) // 2)}
         edges.append(item)
 
+    cited = {d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
     types_order = list(ENTITY_TYPES) + sorted(set(type_counts) - set(ENTITY_TYPES))
     relations_order = list(RELATION_TYPES) + sorted(set(relation_counts) - set(RELATION_TYPES))
     meta = {
@@ -268,8 +269,10 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                   for t in types_order if t in type_counts],
         "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED}
                       for r in relations_order if r in relation_counts],
+        # only the articles this page cites: a focused view of a big corpus stays small
         "documents": [{k: str(d[k]) for k in ("id", "title", "date", "url", "source") if d.get(k) is not None}
-                      for d in graph.graph.get("documents", ()) if isinstance(d, dict) and "id" in d],
+                      for d in graph.graph.get("documents", ())
+                      if isinstance(d, dict) and str(d.get("id")) in cited],
     }
     return nodes, edges, meta
 
@@ -333,13 +336,15 @@ def _vis_js_path() -> Path:
 
 
 def _network(nodes: list, edges: list, meta: dict, title: str):
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+    from jinja2 import Environment, FileSystemLoader
     from pyvis.network import Network
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading=title)
-    net.set_template_dir(str(ASSETS) + "/", TEMPLATE)
-    net.templateEnv = Environment(loader=ChoiceLoader([FileSystemLoader(str(ASSETS))]),
-                                  autoescape=False, keep_trailing_newline=True)
+    net.path = TEMPLATE
+    # autoescape stays off: nothing from the graph is a template value except through
+    # script_json, and HTML-escaping would corrupt the JSON and the inlined scripts
+    net.templateEnv = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=False,
+                                  keep_trailing_newline=True)
     net.templateEnv.filters["script_json"] = script_json
     net.templateEnv.filters["script_json_text"] = script_json_text
     net.templateEnv.globals.update(

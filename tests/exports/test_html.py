@@ -205,6 +205,13 @@ def test_hostile_text_is_never_markup():
     assert {f"Title {i} {text}" for i, text in enumerate(HOSTILE)} == titles
 
 
+def test_empty_graph_and_focus_cite_only_their_articles():
+    blocks = _json_blocks("".join(generate_html(nx.MultiDiGraph())))
+    assert blocks["nodes"] == [] and blocks["edges"] == [] and blocks["meta"]["documents"] == []
+    _, _, meta = view_data(seeds_like_graph(), focus="FDA")
+    assert [d["id"] for d in meta["documents"]] == ["d3"]
+
+
 def test_same_graph_same_bytes():
     assert "".join(generate_html(seeds_like_graph())) == "".join(generate_html(seeds_like_graph()))
 

@@ -273,3 +273,12 @@ def test_focus_page_selects_the_entity(open_page):
     assert view.page.text_content("#panel h3") == "South Korea"
     assert view.page.text_content("#note").startswith("The neighbourhood of South Korea within 1 step")
     view.check_clean()
+
+
+def test_empty_graph_opens_cleanly(open_page):
+    import networkx as nx
+
+    view = open_page(nx.MultiDiGraph())
+    assert view.shown() == {"nodes": 0, "edges": 0}
+    assert view.page.text_content("#counts") == "Showing 0 of 0 entities and 0 of 0 relations"
+    view.check_clean()
