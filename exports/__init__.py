@@ -8,7 +8,7 @@ sense, and ``write(graph, path, **options)`` writing it atomically.
 >>> get_exporter("tutle")
 Traceback (most recent call last):
 ...
-newsgraph.errors.ExportError: unknown format 'tutle'; known: json, neo4j
+newsgraph.errors.ExportError: unknown format 'tutle'; known: html, json, neo4j
 """
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ from newsgraph.errors import ExportError
 EXPORTERS: dict[str, str] = {
     "json": "json_graph",
     "neo4j": "neo4j",
+    "html": "html",
 }
 #: the formats ``newsgraph build`` writes when no ``--format`` is given
-DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html")
 
 
 def known_formats() -> list[str]:

@@ -1,0 +1,284 @@
+"""graph.html in a real browser: headless Chromium from Debian, driven by Playwright, no network.
+
+The browser is /usr/bin/chromium (the Debian package `chromium`, listed in
+tests/system-packages.txt); Playwright's own browser download is never used. Every
+request that is not file:// or data: is aborted and recorded, and the tests assert that
+none was made. A dialog, a page error or a console error fails the test.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from newsgraph.exports.html import write_html
+from test_html import HOSTILE, big_graph, hostile_graph, seeds_like_graph
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+STABILIZED = "body[data-stabilized=true]"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.fail(f"Playwright is missing ({exc}): `./dev test` installs the test extra")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs the Debian package chromium "
+                    "(tests/system-packages.txt)")
+    manager = sync_playwright().start()
+    try:
+        browser = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+    except Exception as exc:  # noqa: BLE001 - any launch failure is the same verdict
+        manager.stop()
+        pytest.fail(f"headless Chromium ({CHROMIUM}) did not start: {exc}")
+    yield browser
+    browser.close()
+    manager.stop()
+
+
+class Page:
+    """One page opened on a file, with everything that must not happen recorded."""
+
+    def __init__(self, browser, path: Path, width=1280, height=800):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.requests, self.dialogs, self.errors = [], [], []
+        self.page.route("**/*", self._route)
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc} {exc.stack}"))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"console error: {msg.text}"))
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_selector(STABILIZED, state="attached", timeout=90_000)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def js(self, expression: str):
+        return self.page.evaluate(expression)
+
+    def shown(self) -> dict:
+        return self.js("window.newsgraph.shown()")
+
+    def node_point(self, node_id: str) -> tuple[float, float]:
+        """Where a node is drawn, in page coordinates."""
+        x, y = self.js(f"""(() => {{
+            const n = window.newsgraph.network, id = {node_id!r};
+            const p = n.canvasToDOM(n.getPositions([id])[id]);
+            const r = document.getElementById('network').getBoundingClientRect();
+            return [p.x + r.left, p.y + r.top];
+        }})()""")
+        return x, y
+
+    def check_clean(self):
+        assert self.requests == [], "the page tried to reach the network"
+        assert self.dialogs == [], "the page opened a dialog"
+        assert self.errors == []
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser, tmp_path):
+    pages = []
+
+    def _open(graph, name="graph.html", **options):
+        path = write_html(graph, tmp_path / name, **options)
+        page = Page(browser, path)
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def _distinct_colours(png: bytes) -> int:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return len(image.getcolors(maxcolors=1 << 24))
+
+
+def test_draws_every_node_and_edge_offline_and_stops_physics(open_page):
+    view = open_page(seeds_like_graph())
+    assert view.shown() == {"nodes": 9, "edges": 5}
+    assert view.js("window.newsgraph.nodes.length") == 9 and view.js("window.newsgraph.edges.length") == 5
+    assert view.page.text_content("#counts") == "Showing 9 of 9 entities and 5 of 5 relations"
+    # physics is off once laid out: nodes stay where they are
+    assert view.js("window.newsgraph.network.physics.physicsEnabled") is False
+    before = view.js("JSON.stringify(window.newsgraph.network.getPositions())")
+    view.page.wait_for_timeout(300)
+    assert view.js("JSON.stringify(window.newsgraph.network.getPositions())") == before
+    # the legend names each type with its shape colour
+    legend = view.page.locator("#type-filter li .name").all_text_contents()
+    assert legend == ["Company", "GovernmentAgency", "Person", "Country"]
+    colours = view.js("[...document.querySelectorAll('#type-filter .swatch')].map(s => s.style.color)")
+    assert colours[0] == "rgb(78, 121, 167)" and len(set(colours)) == 4
+    png = view.page.screenshot()
+    assert _distinct_colours(png) > 200, "the screenshot is (nearly) blank"
+    graph_only = view.page.locator("#network").screenshot()
+    assert _distinct_colours(graph_only) > 50, "the graph area is (nearly) blank"
+    view.check_clean()
+
+
+def test_korean_text_renders_with_a_real_font(open_page):
+    view = open_page(seeds_like_graph())
+    # the same text drawn twice: Hangul and two unassigned code points. Without a CJK
+    # font both come out as the same "missing glyph" boxes.
+    same = view.js("""(() => {
+        const draw = (text) => {
+            const c = document.createElement('canvas'); c.width = 200; c.height = 60;
+            const ctx = c.getContext('2d');
+            ctx.font = '40px ' + getComputedStyle(document.body).fontFamily;
+            ctx.fillText(text, 5, 45);
+            return c.toDataURL();
+        };
+        return draw('대한민국') === draw('\\u0378\\u0379\\u0378\\u0379');
+    })()""")
+    assert same is False, "Hangul is drawn as missing-glyph boxes: install fonts-noto-cjk"
+    view.page.fill("#search-input", "대한민국")
+    view.page.press("#search-input", "Enter")
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == ["country:south-korea"]
+    assert "대한민국" in view.page.text_content("#panel")
+    view.check_clean()
+
+
+def test_search_finds_by_name_and_alias_and_focuses(open_page):
+    view = open_page(seeds_like_graph())
+    scale = view.js("window.newsgraph.network.getScale()")
+    view.page.fill("#search-input", "lilly")
+    view.page.click("#search-go")
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == ["company:eli-lilly"]
+    assert view.page.is_visible("#panel")
+    assert view.page.text_content("#panel h3") == "Eli Lilly"
+    view.page.wait_for_timeout(500)  # the focus animation
+    centre = view.js("window.newsgraph.network.getViewPosition()")
+    pos = view.js("window.newsgraph.network.getPositions(['company:eli-lilly'])['company:eli-lilly']")
+    assert abs(centre["x"] - pos["x"]) < 5 and abs(centre["y"] - pos["y"]) < 5
+    assert view.js("window.newsgraph.network.getScale()") >= max(scale, 1.2) - 1e-6
+    view.page.fill("#search-input", "Eli Lily x")
+    view.page.press("#search-input", "Enter")
+    assert view.page.text_content("#search-status") == "No entity matches \u201cEli Lily x\u201d"
+    view.check_clean()
+
+
+def test_type_and_relation_filters_change_what_is_drawn(open_page):
+    view = open_page(seeds_like_graph())
+    view.page.locator("#type-filter label", has_text="Company").click()
+    # 5 companies gone, and every relation with a company end: only WORKS_FOR is left
+    assert view.shown() == {"nodes": 4, "edges": 1}
+    assert view.page.text_content("#counts") == "Showing 4 of 9 entities and 1 of 5 relations"
+    view.page.locator("#type-filter label", has_text="Company").click()
+    assert view.shown() == {"nodes": 9, "edges": 5}
+    view.page.locator("#relation-filter label", has_text="PARTNERS_WITH").click()
+    assert view.shown() == {"nodes": 9, "edges": 3}
+    relations = view.js("window.newsgraph.edgesView.get().map(e => e.relation).sort()")
+    assert relations == ["INVESTS_IN", "SIGNS_AGREEMENT_WITH", "WORKS_FOR"]
+    view.page.click("#reset")
+    assert view.shown() == {"nodes": 9, "edges": 5}
+    view.check_clean()
+
+
+def test_clicking_a_node_and_an_edge_opens_the_panel(open_page):
+    view = open_page(seeds_like_graph())
+    x, y = view.node_point("company:roche")
+    view.page.mouse.click(x, y)
+    assert view.page.text_content("#panel h3") == "Roche"
+    panel = view.page.text_content("#panel")
+    assert "Company" in panel and "Roche Holding AG" in panel and "Roche to invest 710 billion won in Korea" in panel
+    # the middle of the Roche -> South Korea edge
+    x2, y2 = view.node_point("country:south-korea")
+    view.page.mouse.click((x + x2) / 2, (y + y2) / 2)
+    assert view.page.text_content("#panel h3").split() == ["Roche", "\u2192", "INVESTS_IN", "\u2192",
+                                                          "South", "Korea"]
+    panel = view.page.text_content("#panel")
+    assert "KRW 710 billion (USD 484 million)" in panel and "2026-03" in panel
+    assert "Roche will invest 710 billion won ($484 million) in South Korea." in panel
+    assert "Roche to invest 710 billion won in Korea (2026-03-05)" in panel
+    # hovering shows the tooltip with the same evidence
+    view.page.mouse.move(x2 + 200, y2 + 200)
+    view.page.mouse.move((x + x2) / 2, (y + y2) / 2)
+    view.page.wait_for_selector(".vis-tooltip", state="visible", timeout=5000)
+    assert "Roche will invest" in view.page.text_content(".vis-tooltip")
+    view.check_clean()
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(open_page):
+    view = open_page(hostile_graph())
+    scripts = view.js("document.scripts.length")
+    assert scripts == 6
+    n = view.shown()
+    assert n["nodes"] == len(view.js("window.newsgraph.nodes.getIds()")) >= 2 * len(HOSTILE)
+    ids = view.js("window.newsgraph.nodes.getIds()")
+    for node_id in ids:
+        # every node: tooltip, panel, and through the panel every relation's evidence
+        x, y = view.node_point(node_id)
+        view.page.mouse.move(x, y)
+        view.page.mouse.click(x, y)
+        for i in range(view.page.locator("#panel button.link").count()):
+            view.page.locator("#panel button.link").nth(i).click()
+            view.page.mouse.click(x, y)
+    for i, text in enumerate(HOSTILE):
+        view.page.fill("#search-input", f"Alias {i} {text}")
+        view.page.press("#search-input", "Enter")
+        assert view.page.text_content("#panel h3") == f"Name {i} {text}"
+        assert f"Alias {i} {text}" in view.page.text_content("#panel")
+        view.page.locator("#panel button.link").first.click()
+        assert f"Sentence {i} {text}" in view.page.text_content("#panel")
+        assert f"Title {i} {text}" in view.page.text_content("#panel")
+    assert view.js("typeof window.__pwned") == "undefined"
+    assert view.js("document.scripts.length") == scripts
+    assert view.js("document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
+    assert view.js("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some("
+                   "a => a.name.startsWith('on'))).length") == 0
+    # a "javascript:" url never becomes a link
+    assert view.js("[...document.querySelectorAll('a')].filter(a => !/^https?:/.test(a.href)).length") == 0
+    view.check_clean()
+
+
+def test_big_graph_keeps_the_limit_and_says_what_was_left_out(open_page):
+    g = big_graph(2000, 4000)
+    view = open_page(g, max_nodes=1500)
+    shown = view.shown()
+    assert shown["nodes"] == 1500
+    assert shown["edges"] == g.subgraph(view.js("window.newsgraph.nodes.getIds()")).number_of_edges()
+    note = view.page.text_content("#note")
+    assert note.startswith("Showing the 1,500 most connected of 2,000 entities: 500 entities and ")
+    assert view.page.is_visible("#note")
+    assert _distinct_colours(view.page.locator("#network").screenshot()) > 50
+    view.check_clean()
+
+
+def test_focus_page_selects_the_entity(open_page):
+    view = open_page(seeds_like_graph(), focus="korea", depth=1)
+    assert view.shown() == {"nodes": 2, "edges": 1}
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == ["country:south-korea"]
+    assert view.page.text_content("#panel h3") == "South Korea"
+    assert view.page.text_content("#note").startswith("The neighbourhood of South Korea within 1 step")
+    view.check_clean()
+
+
+def test_empty_graph_opens_cleanly(open_page):
+    import networkx as nx
+
+    view = open_page(nx.MultiDiGraph())
+    assert view.shown() == {"nodes": 0, "edges": 0}
+    assert view.page.text_content("#counts") == "Showing 0 of 0 entities and 0 of 0 relations"
+    view.check_clean()
