@@ -490,12 +490,13 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
     taken = set(by_token)
     by_start = sorted(mentions, key=lambda m: m.token_start)
+    lead = _lead_company(sdoc, by_start)
     out = []
     for token in sdoc:
         if token.i in taken:
             continue
         if token.lower_ in ("its", "it") and token.dep_ in ("poss", "nsubj", "nsubjpass"):
-            antecedent = _antecedent(token, by_start, ("Company",), prefer_subject=True)
+            antecedent = _antecedent(token, by_start, ("Company",), prefer_subject=True, lead=lead)
             if antecedent is not None:
                 out.append(EntityMention(token.idx, token.idx + len(token), token.text, antecedent.type,
                                          antecedent.name, token.i, token.i + 1, proper=False))
@@ -509,7 +510,8 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         # places may sit inside a description ("the London-based group"); other names may not
         if any(i in taken and by_token[i].type not in ("Location", "Country") for i in range(start, token.i + 1)):
             continue
-        antecedent = _antecedent(token, by_start, tuple(heads[token.lemma_.lower()]))
+        types = tuple(heads[token.lemma_.lower()])
+        antecedent = _antecedent(token, by_start, types, lead=lead)
         if antecedent is None:
             continue
         span = sdoc[start:token.i + 1]
@@ -518,11 +520,32 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     return out
 
 
-def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], prefer_subject=False):
-    """The entity a description or pronoun at ``token`` refers back to."""
+def _lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
+    """The company the article is about: the subject of its headline or first sentence."""
+    first = next(iter(sdoc.sents), None)
+    if first is None:
+        return None
+    inside = [m for m in mentions if first.start <= m.token_start < first.end and m.type == "Company" and m.proper]
+    subjects = [m for m in inside if sdoc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass", "ROOT")]
+    return (subjects or inside or [None])[0]
+
+
+def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], prefer_subject=False, lead=None):
+    """The entity a description or pronoun at ``token`` refers back to.
+
+    A named subject of the same sentence first; then, for a company, the article's lead
+    company ("the Basel-based group" is almost always the company the story is about);
+    then the latest subject.
+    """
     before = [m for m in mentions if m.token_end <= token.i and m.type in types and m.proper]
     if not before:
         return None
+    same = [m for m in before if m.token_start >= token.sent.start and m.type == "Company"
+            and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
+    if same:
+        return same[-1]
+    if lead is not None and lead.type in types and any(m.name == lead.name for m in before):
+        return next(m for m in reversed(before) if m.name == lead.name)
     if prefer_subject:
         # "its" in the clause of a named subject means that subject; else the article's main company
         clause = [m for m in before if m.token_start >= token.sent.start

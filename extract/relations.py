@@ -246,8 +246,9 @@ def _verb_event(s: _Sentence, verb, rel: str, *, reverse: bool) -> list[Relation
 
 
 def _noun_event(s: _Sentence, noun, rel: str) -> list[Relation]:
-    poss = [m for c in noun.children if c.dep_ == "poss" for m in s.head_entity(c)]
-    compounds = [s.at(c) for c in noun.children if c.dep_ in ("compound", "nmod", "amod") and s.at(c)]
+    poss = [m for c in noun.children if c.dep_ == "poss" for m in s.head_entity(c) if m.type in PARTY_TYPES]
+    compounds = [s.at(c) for c in noun.children if c.dep_ in ("compound", "nmod", "amod") and s.at(c)
+                 and s.at(c).type in PARTY_TYPES]
     objects: list[EntityMention] = []
     subjects: list[EntityMention] = []
     if rel == "ACQUIRES":
