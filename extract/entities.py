@@ -212,8 +212,8 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
             if text.lower() in _DROP or not any(c.isalpha() for c in text) or re.match(r"(?i)phase\b", text):
                 continue
             sub_type, sub_how = (etype, how) if (start, end) == (ent.start, ent.end) else classify(text, ent.label_)
-            if sub_type is None:
-                continue
+            if sub_type is None or (text.islower() and sub_type not in ("Drug", "Technology")):
+                continue  # "biotech" alone is a description, not a name
             found.append((start, end, sub_type, sub_how))
     taken = {i for s, e, _, _ in found for i in range(s, e)}
     for token in sdoc:
@@ -525,6 +525,14 @@ def _lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
     first = next(iter(sdoc.sents), None)
     if first is None:
         return None
+    for token in first:
+        # a headline subject the NER missed ("Celltrion buys ..."), known from the rest of the article
+        if token.dep_ == "nsubj" and token.pos_ == "PROPN" and not any(
+                m.token_start <= token.i < m.token_end for m in mentions):
+            key = name_key(token.text)
+            named = [m for m in mentions if m.proper and m.type == "Company" and name_key(m.name).split()[:1] == [key]]
+            if named:
+                return named[0]
     inside = [m for m in mentions if first.start <= m.token_start < first.end and m.type == "Company" and m.proper]
     subjects = [m for m in inside if sdoc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass", "ROOT")]
     return (subjects or inside or [None])[0]
