@@ -92,6 +92,11 @@ def _shapes() -> dict:
     return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
+def unit_word_set() -> frozenset[str]:
+    """Words that make a unit's name from its parent's: "Celltrion USA", "Merck Research Laboratories"."""
+    return _shapes()["unit_words"]
+
+
 @lru_cache(maxsize=1)
 def descriptors() -> dict:
     return load_json("descriptors.json", "heads", "titles")
@@ -229,6 +234,8 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
             found.append((token.i, end, "Drug", "shape"))
     found = [c for c in found if not _is_target(sdoc, c)]
     taken = {i for s, e, _, _ in found for i in range(s, e)}
+    found += [(t.i, t.i + 1, "Company", "context") for t in sdoc if t.i not in taken and _missed_subject(t)]
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
     titles = descriptors()["titles"]
     for start, end, etype, _ in list(found):
         if etype != "Person" or start < 2:
@@ -244,6 +251,26 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
 _TARGET_WORDS = frozenset({"receptor", "receptors", "inhibitor", "inhibitors", "mutation", "mutations", "gene",
                            "genes", "pathway", "agonist", "agonists", "protein", "antagonist", "kinase",
                            "expression", "target", "targets", "mutant", "positive", "negative"})
+
+
+def _missed_subject(token) -> bool:
+    """A capitalised one-word subject of a deal verb that the NER missed ("Celltrion buys ...")."""
+    from .relations import lexicon  # the same trigger words the relation rules use
+
+    if token.dep_ not in ("nsubj", "nsubjpass") or not token.is_title or token.is_stop or len(token) < 3 \
+            or token.tag_ in ("NNS", "NNPS"):
+        return False
+    if token.pos_ not in ("PROPN", "NOUN") or any(c.dep_ in ("det", "amod", "compound") for c in token.children):
+        return False
+    if token.lower_ in descriptors()["heads"] or token.lower_ in descriptors()["titles"]:
+        return False
+    verb = token.head
+    lemma = verb.lemma_.lower()
+    if verb.pos_ != "VERB":
+        return False
+    xcomp = [c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"]
+    return any(lemma in lexicon()[rel]["verbs"] or set(xcomp) & lexicon()[rel]["verbs"]
+               for rel in ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH"))
 
 
 def _is_target(sdoc, candidate) -> bool:
@@ -407,8 +434,10 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
                 if len(words) == 1 and (owords[-1] == words[0] or owords[0] == words[0]):
                     longer.add(name)
-            elif _contains(owords, words) or _is_acronym(m.text, name):
-                longer.add(name)
+            elif _is_acronym(m.text, name) or (_contains(owords, words) and not (
+                    owords[:len(words)] == words and all(
+                        w in unit_word_set() or country_name(w) for w in owords[len(words):]))):
+                longer.add(name)  # but "Celltrion" is the parent of "Celltrion USA", not a short form
         if len(longer) == 1:
             target[key] = longer.pop()
             types[key] = types[name_key(target[key])]
@@ -527,7 +556,7 @@ def _lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
         return None
     for token in first:
         # a headline subject the NER missed ("Celltrion buys ..."), known from the rest of the article
-        if token.dep_ == "nsubj" and token.pos_ == "PROPN" and not any(
+        if token.dep_ == "nsubj" and token.is_title and not any(
                 m.token_start <= token.i < m.token_end for m in mentions):
             key = name_key(token.text)
             named = [m for m in mentions if m.proper and m.type == "Company" and name_key(m.name).split()[:1] == [key]]

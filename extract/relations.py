@@ -22,7 +22,8 @@ from functools import lru_cache
 
 from .amounts import find_amounts
 from .dates import resolve_date
-from .entities import ORG_TYPES, EntityMention, country_name, demonym_country, descriptors
+from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, descriptors,
+                       unit_word_set)
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
@@ -747,8 +748,7 @@ def _name_subsidiaries(mentions, sentences) -> list[Relation]:
     """"Celltrion USA", "FibroGen China", "Merck Research Laboratories": a parent's name plus a place or unit word."""
     names = {m.name: m for m in mentions if m.proper and m.type in ("Company", "Organization")}
     out = []
-    unit_words = {"research", "laboratories", "labs", "pharmaceuticals", "pharma", "biotech", "international",
-                  "usa", "us", "america", "europe", "asia", "china", "japan", "korea", "india", "ventures"}
+    unit_words = unit_word_set()
     for name, m in names.items():
         words = name.split()
         for cut in range(len(words) - 1, 0, -1):
