@@ -24,6 +24,7 @@ from typing import Iterable
 
 import networkx as nx
 
+from newsgraph.extract.entities import country_name, unit_word_set
 from newsgraph.extract.model import Amount, Extraction
 
 from .ids import name_key, node_id
@@ -140,7 +141,8 @@ def _merge_clusters(clusters: dict[str, _Cluster]) -> dict[str, str]:
         words = key.split()
         if len(words) > 1 and cluster.type() in _SHORT_NAME_TYPES:
             by_word[(cluster.type(), words[-1])].add(key)
-            if cluster.type() != "Person":
+            # "Celltrion USA" is a unit of Celltrion, so "Celltrion" is not its short form
+            if cluster.type() != "Person" and not is_unit_name(words):
                 by_word[(cluster.type(), words[0])].add(key)
     for key, cluster in sorted(clusters.items()):
         # only names written as one word: "Novo Holdings" is no short form of "Novo Nordisk"
@@ -153,6 +155,11 @@ def _merge_clusters(clusters: dict[str, _Cluster]) -> dict[str, str]:
         if root != key:
             clusters[root].absorb(clusters[key])
     return {key: find(key) for key in clusters}
+
+
+def is_unit_name(words: list[str]) -> bool:
+    """Whether a name's words after the first are a unit's ("usa", "research laboratories", "china")."""
+    return all(w in unit_word_set() or country_name(w) for w in words[1:])
 
 
 def _add_evidence(graph: nx.MultiDiGraph, u: str, v: str, rel) -> None:
