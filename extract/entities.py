@@ -404,6 +404,10 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     types: dict[str, str] = {}
     # a key also written in a longer form ("Merck & Co.", "Novo Holdings") names an entity of its own
     anchored = {name_key(m.name) for m in mentions if len(m.name.split()) > len(name_key(m.name).split())}
+    first_seen: dict[str, int] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        first_seen.setdefault(name_key(m.name), m.start)
+    headline_end = next(iter(sdoc.sents)).end_char if len(sdoc) else 0
     # acronyms last, so their long forms are known when they are placed
     ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()),
                                               bool(re.fullmatch(r"[A-Z&.]{2,8}", m.text)), m.start))
@@ -434,6 +438,9 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
                 # family name last (Western) or first (Korean, Chinese: "Jeong Eun-kyeong")
                 if len(words) == 1 and (owords[-1] == words[0] or owords[0] == words[0]):
                     longer.add(name)
+            elif first_seen[key] < first_seen[other] and first_seen[key] >= headline_end \
+                    and not _is_acronym(m.text, name):
+                continue  # "Roche" named before "Roche Pharmaceuticals" is the parent, not a short form
             elif _is_acronym(m.text, name) or (_contains(owords, words) and not (
                     owords[:len(words)] == words and all(
                         w in unit_word_set() or country_name(w) for w in owords[len(words):]))):
@@ -519,7 +526,8 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
     taken = set(by_token)
     by_start = sorted(mentions, key=lambda m: m.token_start)
-    lead = _lead_company(sdoc, by_start)
+    lead = lead_company(sdoc, by_start)
+    cues = _country_cues(sdoc, by_start)
     out = []
     for token in sdoc:
         if token.i in taken:
@@ -540,7 +548,9 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         if any(i in taken and by_token[i].type not in ("Location", "Country") for i in range(start, token.i + 1)):
             continue
         types = tuple(heads[token.lemma_.lower()])
-        antecedent = _antecedent(token, by_start, types, lead=lead)
+        places = {c for t in sdoc[start:token.i] for c in _token_countries(t, by_token)}
+        cued = [m for m in by_start if m.token_end <= start and places & cues.get(m.name, set())]
+        antecedent = cued[-1] if cued else _antecedent(token, by_start, types, lead=lead)
         if antecedent is None:
             continue
         span = sdoc[start:token.i + 1]
@@ -549,7 +559,29 @@ def _descriptions(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     return out
 
 
-def _lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
+def _token_countries(token, by_token) -> set[str]:
+    """The country a token names or stands for ("Denmark", "Danish")."""
+    m = by_token.get(token.i)
+    if m is not None and m.type == "Country":
+        return {m.name}
+    country = demonym_country(token.text)
+    return {country} if country else set()
+
+
+def _country_cues(sdoc, mentions: list[EntityMention]) -> dict[str, set[str]]:
+    """Company -> countries the text ties it to right where it names it ("Danish biotech Zealand Pharma",
+    "South Korea's Alteogen")."""
+    by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
+    cues: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.type != "Company" or not m.proper:
+            continue
+        for token in sdoc[max(0, m.token_start - 4):m.token_start]:
+            cues.setdefault(m.name, set()).update(_token_countries(token, by_token))
+    return cues
+
+
+def lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
     """The company the article is about: the subject of its headline or first sentence."""
     first = next(iter(sdoc.sents), None)
     if first is None:

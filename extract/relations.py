@@ -23,7 +23,7 @@ from functools import lru_cache
 from .amounts import find_amounts
 from .dates import resolve_date
 from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, descriptors,
-                       unit_word_set)
+                       lead_company, unit_word_set)
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
@@ -101,7 +101,8 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     events_of = {s.index: [r for r in _events(s) if r is not None] if s.mentions else [] for s in sentences}
     # the article is about the source of its first confident deal ("J&J to buy Intra-Cellular")
     first = next((r for i in sorted(events_of) for r in events_of[i] if r.confidence >= CONFIDENT), None)
-    lead = next((m for m in mentions if first is not None and m.name == first.subject and m.proper), None)
+    lead = lead_company(sdoc, mentions) or next(
+        (m for m in mentions if first is not None and m.name == first.subject and m.proper), None)
     for s in sentences:
         s.protagonist = lead
     for s in sentences:
@@ -240,7 +241,8 @@ def _verb_event(s: _Sentence, verb, rel: str, *, reverse: bool) -> list[Relation
         objects = objects or (s.head_entity(dobj) if dobj is not None else [])
         if not objects:
             objects = _prep_objects(s, verb, ("for",))
-    if subjects and not objects:
+    if subjects and not objects and not (rel == "ACQUIRES" and dobj is not None):
+        # (buying "Eli Lilly's plant" is not buying Eli Lilly)
         objects = _nearest_after(s, verb, subjects, PARTY_TYPES | ({"Country", "Location"} if rel == "INVESTS_IN" else set()))
         return [_event(s, verb, subj, rel, obj, LIKELY) for subj in subjects for obj in objects]
     return [_event(s, verb, subj, rel, obj) for subj in subjects for obj in objects]

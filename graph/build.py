@@ -66,7 +66,10 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     """Merge the extractions of many documents into one ``MultiDiGraph``."""
     extractions = sorted(extractions, key=lambda ex: ex.document.id)
     clusters: dict[str, _Cluster] = {}
+    apart: set[frozenset[str]] = set()  # names some article keeps apart ("Roche", "Roche Pharmaceuticals")
     for ex in extractions:
+        keys = sorted({name_key(e.name) for e in ex.entities} - {""})
+        apart.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:])
         for entity in ex.entities:
             key = name_key(entity.name)
             if not key:
@@ -77,7 +80,7 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
             cluster.types[entity.type] += entity.mentions
             cluster.mentions += entity.mentions
             cluster.documents.add(ex.document.id)
-    owner = _merge_clusters(clusters)
+    owner = _merge_clusters(clusters, apart)
 
     graph = nx.MultiDiGraph()
     graph.graph.update({"schema": SCHEMA_VERSION, "documents": [
@@ -109,7 +112,7 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
     return graph
 
 
-def _merge_clusters(clusters: dict[str, _Cluster]) -> dict[str, str]:
+def _merge_clusters(clusters: dict[str, _Cluster], apart: set = frozenset()) -> dict[str, str]:
     """Map every key to the key of the cluster it belongs to, merging aliases and short names."""
     parent = {key: key for key in clusters}
 
@@ -147,7 +150,7 @@ def _merge_clusters(clusters: dict[str, _Cluster]) -> dict[str, str]:
     for key, cluster in sorted(clusters.items()):
         # only names written as one word: "Novo Holdings" is no short form of "Novo Nordisk"
         if len(key.split()) == 1 and len(key) > 2 and len(cluster.label().split()) == 1:
-            candidates = by_word.get((cluster.type(), key), set())
+            candidates = {c for c in by_word.get((cluster.type(), key), set()) if frozenset((key, c)) not in apart}
             if len(candidates) == 1:
                 union(key, next(iter(candidates)))
     for key in sorted(clusters):
