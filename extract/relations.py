@@ -33,6 +33,7 @@ PLACE_TYPES = frozenset({"Country", "Location"})
 PRODUCT_TYPES = frozenset({"Drug", "Technology"})
 PARTY_TYPES = frozenset({"Company", "Organization", "GovernmentAgency"})
 CONFIDENT, LIKELY, WEAK = 0.8, 0.6, 0.3
+_LEAD_CHARS = 700  # headline, dateline and first paragraph
 _SUBSIDIARY_NOUNS = frozenset({"unit", "subsidiary", "division", "affiliate", "arm", "company"})
 _GOVERNMENT = frozenset({"GovernmentAgency", "Country"})
 _OBJECT_TYPES = {"ACQUIRES": PARTY_TYPES | PRODUCT_TYPES, "INVESTS_IN": PARTY_TYPES | PLACE_TYPES,
@@ -118,7 +119,26 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
             _carry_terms(s, out)
     out += _name_subsidiaries(mentions, sentences)
     out += _dateline_location(sentences, out)
-    return _dedupe(out)
+    return _dedupe(_inherit_terms(out))
+
+
+_THE_DEAL = re.compile(r"\bthe (?:purchase|deal|acquisition|transaction|takeover|buyout|agreement)\b", re.IGNORECASE)
+
+
+def _inherit_terms(relations: list[Relation]) -> list[Relation]:
+    """"The purchase will be carried out by Celltrion USA": a deal named again takes the lead deal's terms."""
+    lead: dict[str, Relation] = {}
+    for rel in relations:
+        if rel.relation in EVENTS and rel.amount is not None:
+            lead.setdefault(rel.relation, rel)
+    out = []
+    for rel in relations:
+        first = lead.get(rel.relation)
+        if first is not None and rel.amount is None and _THE_DEAL.search(rel.evidence.sentence) \
+                and rel.evidence.start > first.evidence.start:
+            rel = replace(rel, amount=first.amount, date=rel.date or first.date)
+        out.append(rel)
+    return out
 
 
 # -- deal events ------------------------------------------------------------------------------
@@ -346,22 +366,41 @@ def _event(s: _Sentence, trigger, subj, rel, obj, confidence: float | None = Non
     conf = _confidence(trigger)
     if confidence is not None:
         conf = min(conf, confidence)
-    terms = _terms(s)
+    clause = _clause(trigger)
+    terms = _terms(s, clause) or _terms(s)
     return Relation(subj.name, rel, obj.name, s.evidence(), conf, amount=terms.get("amount"),
-                    upfront=terms.get("upfront"), milestones=terms.get("milestones"), date=_date(s))
+                    upfront=terms.get("upfront"), milestones=terms.get("milestones"),
+                    date=_date(s, clause) or _date(s))
+
+
+def _clause(trigger) -> tuple[int, int]:
+    """Character range of the clause a trigger belongs to, without conjoined clauses
+    ("in May it agreed to buy X for $470 million, and in January 2024 it agreed to acquire Y ...")."""
+    head = trigger
+    while head.dep_ in ("xcomp", "pcomp", "aux") and head.head is not head:
+        head = head.head
+    skip = {t.i for c in head.children if c.dep_ == "conj" for t in c.subtree}
+    if trigger.i in skip:
+        skip = set()
+    tokens = [t for t in head.subtree if t.i not in skip]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
 # -- attributes -------------------------------------------------------------------------------
 
-def _terms(s: _Sentence) -> dict[str, Amount]:
-    """The amounts of a sentence by role: total ``amount``, ``upfront``, ``milestones``."""
-    if s._amounts is not None:
+def _terms(s: _Sentence, within: tuple[int, int] | None = None) -> dict[str, Amount]:
+    """The amounts of a sentence (or of the character range ``within`` it) by role: total
+    ``amount``, ``upfront``, ``milestones``."""
+    if within is None and s._amounts is not None:
         return s._amounts
     text = s.sent.text
+    base = s.sent.start_char
     terms: dict[str, Amount] = {}
     totals = []
     for m in find_amounts(text):
         if m.per_unit or not m.has_scale:
+            continue
+        if within is not None and not (within[0] <= base + m.start < within[1]):
             continue
         after = text[m.end:m.end + 60].lower()
         before = text[max(0, m.start - 40):m.start].lower()
@@ -374,7 +413,8 @@ def _terms(s: _Sentence) -> dict[str, Amount]:
     if totals:
         best = next((m for m in totals if m.up_to), totals[0])
         terms["amount"] = best.amount
-    s._amounts = terms
+    if within is None:
+        s._amounts = terms
     return terms
 
 
@@ -383,25 +423,26 @@ def _carry_terms(s: _Sentence, out: list[Relation]) -> None:
     terms = _terms(s)
     if not terms or not out:
         return
-    for i in range(len(out) - 1, -1, -1):
-        rel = out[i]
-        if rel.relation not in EVENTS or rel.evidence.doc != s.document.id:
-            continue
-        if s.sent.start_char - rel.evidence.end > 600:
-            break
-        updates = {k: v for k, v in terms.items() if k in ("upfront", "milestones") and getattr(rel, k) is None}
-        if updates:
-            out[i] = replace(rel, **updates)
-        break
+    last = next((r for r in reversed(out) if r.relation in EVENTS and r.confidence >= LIKELY), None)
+    if last is None or s.sent.start_char - last.evidence.end > 600:
+        return
+    for i, rel in enumerate(out):
+        # every deal read from that sentence gets the terms
+        if rel.relation in EVENTS and rel.evidence.start == last.evidence.start:
+            updates = {k: v for k, v in terms.items() if k in ("upfront", "milestones") and getattr(rel, k) is None}
+            if updates:
+                out[i] = replace(rel, **updates)
 
 
-def _date(s: _Sentence) -> str | None:
+def _date(s: _Sentence, within: tuple[int, int] | None = None) -> str | None:
     for ent in s.sent.ents:
-        if ent.label_ == "DATE":
+        if ent.label_ == "DATE" and (within is None or within[0] <= ent.start_char < within[1]):
             date = resolve_date(ent.text, s.document.date)
             if date:
                 return date
-    if s.index <= 2 and s.document.date:
+    if within is not None:
+        return None
+    if s.sent.start_char < _LEAD_CHARS and s.document.date:
         return s.document.date  # the lead reports the news of the day
     return None
 
@@ -793,8 +834,14 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
             continue
         key = (rel.subject, rel.relation, rel.object, rel.evidence.start)
         old = best.get(key)
-        if old is None or rel.confidence > old.confidence:
+        if old is None:
             best[key] = rel
+            continue
+        keep, other = (rel, old) if rel.confidence > old.confidence else (old, rel)
+        # attributes one reading found and the other did not are kept
+        filled = {a: getattr(other, a) for a in ("amount", "upfront", "milestones", "date", "role")
+                  if getattr(keep, a) is None and getattr(other, a) is not None}
+        best[key] = replace(keep, **filled) if filled else keep
     return list(best.values())
 
 
