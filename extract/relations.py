@@ -119,24 +119,38 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
             _carry_terms(s, out)
     out += _name_subsidiaries(mentions, sentences)
     out += _dateline_location(sentences, out)
-    return _dedupe(_inherit_terms(out))
+    return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
 
 
 _THE_DEAL = re.compile(r"\bthe (?:purchase|deal|acquisition|transaction|takeover|buyout|agreement)\b", re.IGNORECASE)
 
 
-def _inherit_terms(relations: list[Relation]) -> list[Relation]:
+def _lead_terms(sentences) -> tuple[int, Amount, str | None] | None:
+    """(position, amount, date) of the first deal the lead states with a sum of money."""
+    lex = lexicon()
+    words = {w for rel in EVENTS for kind in ("verbs", "nouns") for w in lex[rel][kind]}
+    for s in sentences:
+        if s.sent.start_char >= _LEAD_CHARS:
+            break
+        amount = _terms(s).get("amount")
+        if amount is not None and any(t.lemma_.lower() in words for t in s.sent):
+            return s.sent.start_char, amount, _date(s)
+    return None
+
+
+def _inherit_terms(relations: list[Relation], lead_terms) -> list[Relation]:
     """"The purchase will be carried out by Celltrion USA": a deal named again takes the lead deal's terms."""
-    lead: dict[str, Relation] = {}
+    lead: dict[str, tuple[int, Amount, str | None]] = {}
     for rel in relations:
         if rel.relation in EVENTS and rel.amount is not None:
-            lead.setdefault(rel.relation, rel)
+            lead.setdefault(rel.relation, (rel.evidence.start, rel.amount, rel.date))
     out = []
     for rel in relations:
-        first = lead.get(rel.relation)
-        if first is not None and rel.amount is None and _THE_DEAL.search(rel.evidence.sentence) \
-                and rel.evidence.start > first.evidence.start:
-            rel = replace(rel, amount=first.amount, date=rel.date or first.date)
+        options = [t for t in (lead.get(rel.relation), lead_terms if rel.relation == "ACQUIRES" else None)
+                   if t is not None and t[0] < rel.evidence.start]
+        first = min(options, key=lambda t: t[0]) if options else None
+        if first is not None and rel.amount is None and _THE_DEAL.search(rel.evidence.sentence):
+            rel = replace(rel, amount=first[1], date=rel.date or first[2])
         out.append(rel)
     return out
 
