@@ -66,6 +66,15 @@ def _pattern() -> re.Pattern:
     )
 
 
+@lru_cache(maxsize=1)
+def _qualifiers() -> tuple[re.Pattern, re.Pattern]:
+    """("up to" before an amount, "a share" after it), compiled once from the vocabulary."""
+    v = _vocabulary()
+    up_to = re.compile(rf"\b(?:{'|'.join(re.escape(p) for p in v['up_to'])})\s*$")
+    per_unit = re.compile(rf"\s*(?:in\s+cash\s+)?(?:for\s+)?(?:{'|'.join(re.escape(p) for p in v['per_unit'])})\b")
+    return up_to, per_unit
+
+
 def _currency(match: re.Match) -> str | None:
     v = _vocabulary()
     if match.group("sym"):
@@ -106,9 +115,9 @@ def find_amounts(text: str) -> list[AmountMention]:
         value = _value(match)
         before = text[max(0, match.start() - 30): match.start()].lower()
         after = text[match.end(): match.end() + 40].lower()
-        up_to = any(re.search(rf"\b{re.escape(p)}\s*$", before) for p in v["up_to"])
-        per_unit = any(re.match(rf"\s*(?:in\s+cash\s+)?(?:for\s+)?{re.escape(p)}\b", after)
-                       for p in v["per_unit"])
+        up_to_re, per_unit_re = _qualifiers()
+        up_to = bool(up_to_re.search(before))
+        per_unit = bool(per_unit_re.match(after))
         if pending_equivalent is not None and currency == "USD" and match.start() - pending_equivalent[0] <= 30:
             prev = found[pending_equivalent[1]]
             found[pending_equivalent[1]] = AmountMention(

@@ -255,8 +255,6 @@ _TARGET_WORDS = frozenset({"receptor", "receptors", "inhibitor", "inhibitors", "
 
 def _missed_subject(token) -> bool:
     """A capitalised one-word subject of a deal verb that the NER missed ("Celltrion buys ...")."""
-    from .relations import lexicon  # the same trigger words the relation rules use
-
     if token.dep_ not in ("nsubj", "nsubjpass") or not token.is_title or token.is_stop or len(token) < 3 \
             or token.tag_ in ("NNS", "NNPS"):
         return False
@@ -268,6 +266,7 @@ def _missed_subject(token) -> bool:
     lemma = verb.lemma_.lower()
     if verb.pos_ != "VERB":
         return False
+    from .relations import lexicon  # the same trigger words the relation rules use
     xcomp = [c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"]
     return any(lemma in lexicon()[rel]["verbs"] or set(xcomp) & lexicon()[rel]["verbs"]
                for rel in ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH"))
@@ -484,8 +483,10 @@ _ALIAS_VERBS = frozenset({"know", "sell", "market", "brand", "call", "rename", "
 def _renames(sdoc, mentions: list[EntityMention]):
     """(other name, name, type): "X has since changed its name to Y", "Merck, known as MSD", "sold as Keytruda"."""
     for sent in sdoc.sents:
-        inside = [m for m in mentions if sent.start <= m.token_start < sent.end]
         lemmas = [t.lemma_.lower() for t in sent]
+        if "as" not in lemmas and "name" not in lemmas:
+            continue
+        inside = [m for m in mentions if sent.start <= m.token_start < sent.end]
         if "change" in lemmas and "name" in lemmas and len(inside) >= 2:
             companies = [m for m in inside if m.type == "Company"]
             if len(companies) >= 2:

@@ -17,6 +17,7 @@ milestones) and dates of the sentence become edge attributes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
@@ -54,11 +55,16 @@ def lexicon() -> dict:
 class _Sentence:
     """One sentence with its entity mentions indexed by token."""
 
-    def __init__(self, sent, mentions, document, index):
+    def __init__(self, sent, mentions, document, index, starts=None):
         self.sent, self.document, self.index = sent, document, index
         self.all_mentions = mentions
         self.protagonist = None
-        self.mentions = [m for m in mentions if sent.start <= m.token_start < sent.end]
+        if starts is None:
+            starts = [m.token_start for m in mentions]
+        # mentions are sorted by position: the sentence's are one slice
+        self.mentions = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+        self._evidence = None
+        self._dates = None
         self.by_token = {i: m for m in self.mentions for i in range(m.token_start, m.token_end)}
         self._amounts = None
 
@@ -92,13 +98,24 @@ class _Sentence:
         return found
 
     def evidence(self) -> Evidence:
-        return Evidence(self.document.id, self.sent.text, self.sent.start_char, self.sent.end_char)
+        if self._evidence is None:
+            self._evidence = Evidence(self.document.id, self.sent.text, self.sent.start_char, self.sent.end_char)
+        return self._evidence
+
+    def dates(self) -> list:
+        """(start character, resolved ISO date) of the sentence's date expressions."""
+        if self._dates is None:
+            self._dates = [(ent.start_char, d) for ent in self.sent.ents if ent.label_ == "DATE"
+                           for d in [resolve_date(ent.text, self.document.date)] if d]
+        return self._dates
 
 
 def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> list[Relation]:
     """Every relation candidate of a parsed document."""
     out: list[Relation] = []
-    sentences = [_Sentence(sent, mentions, document, i) for i, sent in enumerate(sdoc.sents)]
+    mentions = sorted(mentions, key=lambda m: m.token_start)
+    starts = [m.token_start for m in mentions]
+    sentences = [_Sentence(sent, mentions, document, i, starts) for i, sent in enumerate(sdoc.sents)]
     events_of = {s.index: [r for r in _events(s) if r is not None] if s.mentions else [] for s in sentences}
     # the article is about the source of its first confident deal ("J&J to buy Intra-Cellular")
     first = next((r for i in sorted(events_of) for r in events_of[i] if r.confidence >= CONFIDENT), None)
@@ -157,11 +174,22 @@ def _inherit_terms(relations: list[Relation], lead_terms) -> list[Relation]:
 
 # -- deal events ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _trigger_heads() -> frozenset[str]:
+    """First words of every trigger: tokens without one cannot start an event."""
+    lex = lexicon()
+    return frozenset(w.split()[0] for rel in EVENTS for kind in ("verbs", "reverse_verbs", "nouns")
+                     for w in lex[rel][kind])
+
+
 def _events(s: _Sentence) -> list[Relation]:
     lex = lexicon()
+    heads = _trigger_heads()
     out = []
     for token in s.sent:
         lemma = token.lemma_.lower()
+        if lemma not in heads and token.lower_ not in heads:
+            continue
         if token.pos_ in ("VERB", "AUX"):
             particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
             forms = {lemma, f"{lemma} {particle}" if particle else lemma}
@@ -449,11 +477,9 @@ def _carry_terms(s: _Sentence, out: list[Relation]) -> None:
 
 
 def _date(s: _Sentence, within: tuple[int, int] | None = None) -> str | None:
-    for ent in s.sent.ents:
-        if ent.label_ == "DATE" and (within is None or within[0] <= ent.start_char < within[1]):
-            date = resolve_date(ent.text, s.document.date)
-            if date:
-                return date
+    for start, date in s.dates():
+        if within is None or within[0] <= start < within[1]:
+            return date
     if within is not None:
         return None
     if s.sent.start_char < _LEAD_CHARS and s.document.date:
@@ -469,9 +495,17 @@ def _titles() -> list[tuple[tuple[str, ...], str]]:
     return sorted(((tuple(k.split()), v) for k, v in titles.items()), key=lambda kv: -len(kv[0]))
 
 
+def _lower_words(doc) -> list[str]:
+    """The document's lower-cased words, computed once per document."""
+    words = doc.user_data.get("newsgraph_lower")
+    if words is None:
+        words = doc.user_data["newsgraph_lower"] = [t.lower_ for t in doc]
+    return words
+
+
 def _title_at(tokens, i) -> tuple[int, str] | None:
     """A title phrase ending at token index ``i`` of ``tokens``: (start index, role)."""
-    words = [t.lower_ for t in tokens]
+    words = _lower_words(tokens)
     for phrase, role in _titles():
         n = len(phrase)
         if i - n + 1 >= 0 and tuple(words[i - n + 1:i + 1]) == phrase:
@@ -481,7 +515,7 @@ def _title_at(tokens, i) -> tuple[int, str] | None:
 
 def _title_from(tokens, i) -> tuple[int, str] | None:
     """A title phrase starting at ``i``: (end index exclusive, role)."""
-    words = [t.lower_ for t in tokens]
+    words = _lower_words(tokens)
     for phrase, role in _titles():
         n = len(phrase)
         if tuple(words[i:i + n]) == phrase:

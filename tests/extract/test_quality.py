@@ -4,22 +4,29 @@ from __future__ import annotations
 import pytest
 
 import newsgraph
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, SHARED
 from newsgraph.evaluate import score_graph
 
 ANNOTATED = ROOT / "tests" / "data" / "annotated"
 SEEDS_GOLD = ROOT / "tests" / "data" / "seeds-gold.json"
 
 
-@pytest.mark.parametrize("inputs, gold, min_relation_f1, min_entity_f1", [
-    (ANNOTATED, ANNOTATED / "gold.json", 0.85, 0.90),
-    (SEEDS, SEEDS_GOLD, 0.85, 0.85),
+DEV = SHARED / "corpus" / "dev"
+DEV_GOLD = SHARED / "eval" / "gold" / "dev.json"
+
+
+@pytest.mark.parametrize("inputs, gold, min_relation_f1, min_entity_f1, max_duplicates", [
+    (ANNOTATED, ANNOTATED / "gold.json", 0.85, 0.90, 0),
+    (SEEDS, SEEDS_GOLD, 0.85, 0.85, 0),
+    # the team's shared development set, checked out beside the project (as in CI)
+    (DEV, DEV_GOLD, 0.80, 0.92, 2),
 ])
-def test_f1_does_not_fall(extractor, inputs, gold, min_relation_f1, min_entity_f1):
+def test_f1_does_not_fall(extractor, inputs, gold, min_relation_f1, min_entity_f1, max_duplicates):
+    assert inputs.exists() and gold.exists(), f"{inputs} or {gold} is missing"
     result = score_graph(gold, newsgraph.build([inputs], extractor=extractor))
     assert result["relations"].f1 >= min_relation_f1, result["missed"] + result["false"]
     assert result["entities"].f1 >= min_entity_f1
-    assert result["duplicate_nodes"] == 0
+    assert result["duplicate_nodes"] <= max_duplicates
 
 
 def _triples(extractor, text, date="2025-06-10"):
