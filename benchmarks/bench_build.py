@@ -71,7 +71,11 @@ def run_raw(corpus: Path, model: str) -> None:
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=32):
         pass
-    print(json.dumps({"seconds": time.perf_counter() - start}))
+    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_build(corpus: Path, model: str) -> None:
@@ -82,17 +86,14 @@ def run_build(corpus: Path, model: str) -> None:
     with tempfile.TemporaryDirectory() as out:
         newsgraph.write(graph, "json", Path(out) / "graph.json")
     print(json.dumps({"seconds": time.perf_counter() - start, "nodes": graph.number_of_nodes(),
-                      "edges": graph.number_of_edges()}))
+                      "edges": graph.number_of_edges(), "peak_mb": _peak_mb()}))
 
 
 def measure(phase: str, corpus: Path, model: str) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run one phase in a fresh process; its own peak resident memory comes back with its time."""
     proc = subprocess.run([sys.executable, __file__, "--phase", phase, "--corpus", str(corpus), "--model", model],
                           capture_output=True, text=True, check=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["peak_mb"] = max(peak, before) / 1024
-    return result
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
