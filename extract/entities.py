@@ -208,7 +208,7 @@ def _is_code(token) -> bool:
 def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
     """(token start, token end, type, how decided) for every entity span, overlaps resolved."""
     found: list[tuple[int, int, str, str]] = []
-    for ent in sdoc.ents:
+    for ent in _joined_ents(sdoc):
         etype, how = classify(ent.text, ent.label_)
         if etype is None:
             continue
@@ -283,10 +283,35 @@ def _is_target(sdoc, candidate) -> bool:
     return bool(_TARGET_WORDS & set(after)) or before.endswith(("anti-", "at", "targeting", "against"))
 
 
+def _joined_ents(sdoc):
+    """The document's entity spans, with names the NER cut at "-based" joined again
+    ("Korea Research" + "-based" + "Pharmaceutical Industry Association")."""
+    from spacy.tokens import Span
+
+    ents = list(sdoc.ents)
+    out = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        if i + 1 < len(ents) and ent.label_ == "ORG" and ents[i + 1].label_ == "ORG" \
+                and ents[i + 1].start == ent.end + 2 and sdoc[ent.end].text == "-" \
+                and sdoc[ent.end + 1].lower_ == "based":
+            out.append(Span(sdoc, ent.start, ents[i + 1].end, label="ORG"))
+            i += 2
+            continue
+        out.append(ent)
+        i += 1
+    return out
+
+
 def _clean_span(sdoc, start: int, end: int, etype: str) -> list[tuple[int, int]]:
-    """Trim articles and possessives; split "A's B" and "A and B" lists of names."""
+    """Trim articles, possessives and trailing common nouns; split "A's B" and "A and B" lists."""
     while start < end and sdoc[start].lower_ in ("the", "a", "an"):
         start += 1
+    while end - start > 1 and sdoc[end - 1].is_lower and sdoc[end - 1].is_alpha and sdoc[end - 2].text != "-" \
+            and sdoc[end - 1].lower_ not in _shapes()["company_suffixes"] \
+            and etype not in ("Drug", "Technology", "Person"):
+        end -= 1  # "Big Pharma dollars"
     while end > start and (sdoc[end - 1].tag_ == "POS" or sdoc[end - 1].is_punct or sdoc[end - 1].is_space
                            or sdoc[end - 1].lower_ in ("'s", "’s")):
         end -= 1
@@ -296,6 +321,10 @@ def _clean_span(sdoc, start: int, end: int, etype: str) -> list[tuple[int, int]]
             break
     if start >= end:
         return []
+    for i in range(start + 1, end):
+        if sdoc[i].lower_ == "based" and sdoc[i - 1].text in ("-", "–") and (
+                i + 1 >= end or not sdoc[i + 1].is_title):
+            return _clean_span(sdoc, start, i - 1, etype)  # "Daejeon-based biotech": the place only
     for i in range(start + 1, end - 1):
         if sdoc[i].tag_ == "POS" or sdoc[i].lower_ in ("'s", "’s"):
             return _clean_span(sdoc, start, i, etype) + _clean_span(sdoc, i + 1, end, etype)
@@ -324,6 +353,10 @@ def _retype(sdoc, candidate):
         return start, end, "Technology", "context"  # "its Hybrozyme platform", "its ADC platform, ConjuAll"
     if end - start == 1 and sdoc[start].is_title and re.match(r"\( ?[a-z]{6,} ?\)", sdoc[end:end + 3].text):
         return start, end, "Drug", "context"  # "Caplyta (lumateperone)": brand, then generic name
+    if end - start == 1 and start > 0 and sdoc[start - 1].lemma_.lower() in _DRUG_NOUNS:
+        return start, end, "Drug", "context"  # "the cancer drug Jemperli"
+    if etype in ("Company", "Person", "Organization") and _told_to(sdoc, start, end, before, after):
+        return start, end, "MediaOutlet", "context"
     if how != "label":
         return candidate
     if nxt is not None and (after.startswith(("-based", "- based")) or (
@@ -332,11 +365,22 @@ def _retype(sdoc, candidate):
         return start, end, "Location", "context"  # "Daejeon-based", "Søborg, Denmark"
     if etype not in ("Company", "Person", "Organization"):
         return candidate
-    if before.endswith(_MEDIA_BEFORE) or after.startswith(_MEDIA_AFTER):
-        return start, end, "MediaOutlet", "context"
     if after.startswith(("analyst", "analysts", "research")):
         return start, end, "Organization", "context"
     return candidate
+
+
+_DRUG_NOUNS = frozenset({"drug", "therapy", "medicine", "candidate", "treatment", "injection", "pill",
+                         "vaccine", "antibody", "biosimilar", "asset", "inhibitor"})
+_SPEECH_VERBS = frozenset({"confirm", "say", "tell", "explain", "disclose", "write", "reveal", "announce"})
+
+
+def _told_to(sdoc, start, end, before, after) -> bool:
+    """ "told X", "according to X", "X reported", "confirmed (the news) to X": X is a publication."""
+    if before.endswith(_MEDIA_BEFORE) or after.startswith(_MEDIA_AFTER):
+        return True
+    head = sdoc[end - 1].head
+    return head.lower_ == "to" and head.dep_ in ("prep", "dative") and head.head.lemma_.lower() in _SPEECH_VERBS
 
 
 _DATELINE = re.compile(r"^([A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*)(?=,|\s+[—–-])", re.MULTILINE)
@@ -406,7 +450,12 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
     first_seen: dict[str, int] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         first_seen.setdefault(name_key(m.name), m.start)
-    headline_end = next(iter(sdoc.sents)).end_char if len(sdoc) else 0
+    # headlines and notes above the article may use the short name first
+    headline_end = 0
+    for i, sent in enumerate(sdoc.sents):
+        if i == 3:
+            break
+        headline_end = sent.end_char
     # acronyms last, so their long forms are known when they are placed
     ordered = sorted(mentions, key=lambda m: (-len(name_key(m.name).split()),
                                               bool(re.fullmatch(r"[A-Z&.]{2,8}", m.text)), m.start))
