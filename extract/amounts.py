@@ -103,7 +103,6 @@ def _value(match: re.Match) -> float:
 
 def find_amounts(text: str) -> list[AmountMention]:
     """Every money amount in ``text``, in order; a stated USD equivalent joins the amount before it."""
-    v = _vocabulary()
     found: list[AmountMention] = []
     pending_equivalent = None
     for match in _pattern().finditer(text):

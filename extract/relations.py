@@ -665,13 +665,9 @@ def _located_in(s: _Sentence) -> list[Relation]:
         if org is None:
             m = s.at(token.head)
             org = m if m is not None and m.type == "Company" else None
-        if org is not None and country_mention_ok(country):
+        if org is not None:
             out.append(Relation(org.name, "LOCATED_IN", country, s.evidence(), LIKELY))
     return out
-
-
-def country_mention_ok(country: str) -> bool:
-    return bool(country_name(country))
 
 
 def _based_subject(s: _Sentence, based) -> EntityMention | None:
@@ -891,6 +887,3 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
                   if getattr(keep, a) is None and getattr(other, a) is not None}
         best[key] = replace(keep, **filled) if filled else keep
     return list(best.values())
-
-
-__all__ = ["doc_relations", "lexicon", "name_key"]
