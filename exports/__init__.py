@@ -8,7 +8,7 @@ sense, and ``write(graph, path, **options)`` writing it atomically.
 >>> get_exporter("tutle")
 Traceback (most recent call last):
 ...
-newsgraph.errors.ExportError: unknown format 'tutle'; known: html, json, neo4j
+newsgraph.errors.ExportError: unknown format 'tutle'; known: html, json, jsonld, neo4j, ntriples, trig, turtle
 """
 from __future__ import annotations
 
@@ -25,9 +25,13 @@ EXPORTERS: dict[str, str] = {
     "json": "json_graph",
     "neo4j": "neo4j",
     "html": "html",
+    "turtle": "rdf_turtle",
+    "ntriples": "rdf_ntriples",
+    "jsonld": "rdf_jsonld",
+    "trig": "rdf_trig",
 }
 #: the formats ``newsgraph build`` writes when no ``--format`` is given
-DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html", "turtle")
 
 
 def known_formats() -> list[str]:

@@ -39,10 +39,12 @@ def main() -> None:
               help="Leave out edges below this confidence [default: 0.5].")
 @click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
               help="Read at most this many characters of one document [default: 1,000,000].")
+@click.option("--base-iri", default=None, metavar="IRI",
+              help="Base of the RDF exports' IRIs [default: https://w3id.org/newsgraph/data/].")
 @model_option
 @quiet_option
 @handle_errors
-def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet):
+def build(inputs, out_dir, formats, min_confidence, max_doc_chars, base_iri, model, quiet):
     """Read articles and write the graph and its exports into OUT.
 
     INPUT is a file (.txt, .md, .html, .jsonl), a folder (read recursively) or - for
@@ -53,6 +55,7 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet)
       newsgraph build seeds/ more/*.jsonl -o out/
     """
     from newsgraph.exports import get_exporter
+    from newsgraph.exports.rdf import check_base_iri
     from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS
     from newsgraph.pipeline import DEFAULT_MIN_CONFIDENCE, BuildReport
     from newsgraph.pipeline import build as run_build
@@ -60,6 +63,7 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet)
 
     for name in formats:
         get_exporter(name)  # fail on a typo before the slow part
+    options = {"base_iri": check_base_iri(base_iri)} if base_iri else {}
     report = BuildReport()
     try:
         graph = run_build(
@@ -76,7 +80,7 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, model, quiet)
     if not quiet:
         for warning in report.ingest.warnings:
             click.echo(f"newsgraph: warning: {warning}", err=True)
-    written = write_all(graph, out_dir, formats or None)
+    written = write_all(graph, out_dir, formats or None, options)
     if not quiet:
         click.echo(report.summary(graph), err=True)
         click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)

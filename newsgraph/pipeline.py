@@ -6,6 +6,7 @@ an output folder, as ``newsgraph build`` does.
 """
 from __future__ import annotations
 
+import inspect
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -98,12 +99,17 @@ def write(graph: nx.MultiDiGraph, format: str, path: str | Path, **options) -> P
     return get_exporter(format).write(graph, path, **options)
 
 
-def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] | None = None
-              ) -> list[Path]:
-    """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``."""
+def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] | None = None,
+              options: dict | None = None) -> list[Path]:
+    """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``.
+
+    ``options`` (e.g. ``{"base_iri": ...}``) go to each exporter whose ``write`` takes them.
+    """
     out_dir = Path(out_dir)
     written = []
     for name in formats or DEFAULT_FORMATS:
         exporter = get_exporter(name)
-        written.append(exporter.write(graph, out_dir / exporter.FILENAME))
+        accepted = inspect.signature(exporter.write).parameters
+        kwargs = {k: v for k, v in (options or {}).items() if k in accepted}
+        written.append(exporter.write(graph, out_dir / exporter.FILENAME, **kwargs))
     return written
