@@ -134,7 +134,8 @@ JENA_JARS = ["jena-arq", "jena-base", "jena-core", "jena-iri", "jena-cmds", "jen
 DEPENDENCY_JARS = ["commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io",
                    "commons-lang3", "dexx.collection", "gson", "guava", "httpclient", "httpcore",
                    "jackson-core", "jackson-databind", "jackson-annotations", "jsonld-java",
-                   "jakarta.json-api", "protobuf", "slf4j-api", "slf4j-simple", "thrift",
+                   "jakarta.json-api", "protobuf", "slf4j-api", "slf4j-simple", "thrift", "httpclient-cache",
+                   "commons-logging",
                    "titanium-json-ld"]
 JAVA_DIR = Path("/usr/share/java")
 

@@ -14,7 +14,19 @@ from newsgraph.errors import InputError
 from newsgraph.options import handle_errors, quiet_option
 
 
-@click.command()
+QUERY_EXAMPLE = """\b
+Example:
+  newsgraph query out/ 'SELECT ?who WHERE { ?c rdfs:label "South Korea" . ?w ng:investsIn ?c . ?w rdfs:label ?who }'
+  newsgraph query out/graph.ttl --file deals.rq --format csv
+"""
+SERVE_EXAMPLE = """\b
+Example:
+  newsgraph serve out/ --port 7878
+  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
+"""
+
+
+@click.command(epilog=QUERY_EXAMPLE)
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -28,11 +40,6 @@ def query(graph, sparql, query_file, fmt):
 
     The prefixes ng:, rdf:, rdfs:, xsd:, skos:, schema:, prov:, dcterms: and owl: need
     no PREFIX line. Example queries ship in newsgraph/exports/queries/.
-
-    \b
-    Example:
-      newsgraph query out/ 'SELECT ?who WHERE { ?c rdfs:label "South Korea" . ?w ng:investsIn ?c . ?w rdfs:label ?who }'
-      newsgraph query out/graph.ttl --file deals.rq --format csv
     """
     from newsgraph.exports.rdf_sparql import query_graph
 
@@ -47,7 +54,7 @@ def query(graph, sparql, query_file, fmt):
     click.echo(text, nl=not text.endswith("\n"))
 
 
-@click.command()
+@click.command(epilog=SERVE_EXAMPLE)
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="TCP port; 0 picks a free one (printed at start).")
@@ -60,11 +67,6 @@ def serve(graph, port, host, quiet):
 
     GET and POST queries; results as SPARQL JSON, XML, CSV or TSV (Accept header),
     CONSTRUCT as Turtle, N-Triples or JSON-LD. Updates are refused (403).
-
-    \b
-    Example:
-      newsgraph serve out/ --port 7878
-      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/sparql
     """
     from newsgraph.exports.rdf_sparql import load_store, make_server
 
