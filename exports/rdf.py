@@ -340,7 +340,11 @@ def serialize(graph: nx.MultiDiGraph, format: ox.RdfFormat, output=None, *,
     if graph_name is not None:
         name = _N(graph_name)
         triples = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    prefixes = data_prefixes(base_iri) if format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    prefixes = None
+    if format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        # statement IRIs have slashes, which a Turtle local name must escape (stmt:a\/b):
+        # written in full they read better
+        prefixes = {k: v for k, v in data_prefixes(base_iri).items() if k != "stmt"}
     return ox.serialize(triples, output, format, prefixes=prefixes)
 
 

@@ -1,0 +1,133 @@
+"""Speed of the RDF export and of SPARQL queries on a generated graph, next to plain rdflib.
+
+Builds a synthetic newsgraph graph of at least 1M RDF triples (companies, countries,
+people; deals with amounts, dates and evidence), then times in the same run:
+
+* writing Turtle: newsgraph's exporter (networkx graph -> graph.ttl, Oxigraph) against
+  rdflib's Turtle serializer on an ``rdflib.Graph`` already holding the same triples;
+* a GROUP BY query (deals and total US dollars per relation): Oxigraph against
+  ``rdflib.Graph.query`` on the same triples.
+
+Not a test: run it by hand, ``.venv/bin/python benchmarks/bench_rdf.py [--edges N]``.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import rdflib
+
+from newsgraph.exports import rdf_turtle
+from newsgraph.exports.rdf import DEFAULT_BASE_IRI, iter_triples
+from newsgraph.graph import RELATION_TYPES, UNDIRECTED
+
+QUERY = """
+PREFIX ng: <https://w3id.org/newsgraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?p (COUNT(?deal) AS ?deals) (SUM(?usd) AS ?total) WHERE {
+  ?deal rdf:predicate ?p ; ng:amount ?amount .
+  ?amount ng:usd ?usd .
+} GROUP BY ?p ORDER BY ?p
+"""
+
+
+def synthetic_graph(edges: int, seed: int = 7) -> nx.MultiDiGraph:
+    """A graph shaped like newsgraph's: ``edges`` relations among ``edges // 2`` entities."""
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    nodes = []
+    types = ["Company"] * 6 + ["Country", "Person", "Organization", "Drug"]
+    docs = [f"doc{i:06d}" for i in range(max(1, edges // 10))]
+    graph.graph.update({"schema": "newsgraph/1", "documents": [
+        {"id": d, "title": f"Article {d}", "date": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+         "url": f"https://news.example.com/{d}"} for d in docs]})
+    for i in range(max(2, edges // 2)):
+        etype = rng.choice(types)
+        nid = f"{etype.lower()}:entity-{i}"
+        graph.add_node(nid, id=nid, label=f"Entity {i}", type=etype, aliases=[f"E{i}"],
+                       mentions=rng.randint(1, 20), documents=sorted(rng.sample(docs, min(2, len(docs)))))
+        nodes.append(nid)
+    added = 0
+    while added < edges:
+        u, v = rng.sample(nodes, 2)
+        relation = rng.choice(RELATION_TYPES)
+        if relation in UNDIRECTED and v < u:
+            u, v = v, u
+        if graph.has_edge(u, v, key=relation):
+            continue
+        doc = rng.choice(docs)
+        sentence = f"{graph.nodes[u]['label']} and {graph.nodes[v]['label']} did something."
+        start = rng.randint(0, 5000)
+        attrs = {"relation": relation, "confidence": round(rng.uniform(0.5, 1), 2),
+                 "evidence": [{"doc": doc, "sentence": sentence, "start": start, "end": start + len(sentence)}]}
+        if rng.random() < 0.6:
+            value = rng.randint(1, 5000) * 1e6
+            attrs["amount"] = {"value": value, "currency": "USD", "usd": value}
+            attrs["date"] = f"{rng.randint(2015, 2026)}-{rng.randint(1, 12):02d}"
+        graph.add_edge(u, v, key=relation, **attrs)
+        added += 1
+    return graph
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    return rdflib.BNode(term.value)
+
+
+def timed(label: str, func):
+    start = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<52} {seconds:8.2f} s", flush=True)
+    return result, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edges", type=int, default=50_000, help="relations to generate [50,000]")
+    args = parser.parse_args()
+
+    print(f"generating a graph with {args.edges:,} edges ...", flush=True)
+    graph = synthetic_graph(args.edges)
+    with tempfile.TemporaryDirectory() as tmp:
+        ttl = Path(tmp) / "graph.ttl"
+        print("newsgraph (Oxigraph):")
+        _, ours_write = timed("export networkx -> graph.ttl", lambda: rdf_turtle.write_turtle(graph, ttl))
+        store = ox.Store()
+        _, ours_load = timed("load graph.ttl into a store", lambda: store.bulk_load(path=str(ttl),
+                                                                                  format=ox.RdfFormat.TURTLE))
+        triples = len(store)
+        ours_rows, ours_query = timed("GROUP BY query", lambda: [
+            (s["p"].value, s["deals"].value, s["total"].value) for s in store.query(QUERY)])
+        print(f"  triples: {triples:,}; size of graph.ttl: {ttl.stat().st_size / 1e6:.1f} MB")
+
+        print("rdflib:")
+        rgraph = rdflib.Graph()
+        _, _ = timed("fill an rdflib.Graph with the same triples", lambda: [
+            rgraph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+            for t in iter_triples(graph, DEFAULT_BASE_IRI)])
+        assert len(rgraph) == triples, (len(rgraph), triples)
+        rdflib_ttl = Path(tmp) / "rdflib.ttl"
+        _, theirs_write = timed("serialize Turtle (graph already built)",
+                                lambda: rgraph.serialize(destination=str(rdflib_ttl), format="turtle"))
+        their_rows, theirs_query = timed("GROUP BY query", lambda: [
+            (str(r.p), str(r.deals), str(r.total)) for r in rgraph.query(QUERY)])
+
+    same = [(p, int(d), float(t)) for p, d, t in ours_rows] == \
+        [(p, int(d), float(t)) for p, d, t in their_rows]
+    print(f"same query rows: {same}")
+    print(f"\n{triples:,} triples | newsgraph Turtle export {ours_write:.2f} s vs rdflib serialize "
+          f"{theirs_write:.2f} s: {theirs_write / ours_write:.0f}x | GROUP BY {ours_query:.3f} s vs "
+          f"{theirs_query:.2f} s: {theirs_query / ours_query:.0f}x | Oxigraph load {ours_load:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
