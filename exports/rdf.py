@@ -349,22 +349,41 @@ def serialize(graph: nx.MultiDiGraph, format: ox.RdfFormat, output=None, *,
 
 
 def load_store(path: str | Path) -> ox.Store:
-    """An in-memory Oxigraph store with the RDF at ``path``: a graph.ttl (or .nt, .trig, .jsonld) or a build folder."""
+    """An in-memory Oxigraph store with the graph at ``path``.
+
+    ``path`` is an RDF file (.ttl, .nt, .trig, .jsonld), a ``graph.json`` (turned into RDF
+    on the way in, under the default base IRI) or a build folder holding one of them.
+    """
     path = Path(path)
     if path.is_dir():
-        candidates = [path / name for name in ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld")]
-        found = next((c for c in candidates if c.is_file()), None)
+        names = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "graph.json")
+        found = next((path / n for n in names if (path / n).is_file()), None)
         if found is None:
             raise InputError(f"{path}: no graph.ttl in this folder (run: newsgraph build ... -o {path})")
         path = found
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    store = ox.Store()
+    if path.suffix == ".json":
+        from .json_graph import read_json
+
+        try:
+            graph = read_json(path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}: not a newsgraph graph.json ({exc})") from exc
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in iter_triples(graph))
+        return store
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
     if fmt is None:
-        raise InputError(f"{path}: not an RDF file (expected .ttl, .nt, .trig or .jsonld)")
-    store = ox.Store()
+        raise InputError(f"{path}: not an RDF file (expected .ttl, .nt, .trig, .jsonld or graph.json)")
     try:
         store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError) as exc:
-        raise InputError(f"{path}: not valid {fmt.name}: {exc}") from exc
+        raise InputError(f"{path}: not valid {fmt.name}: {_one_line(str(exc))}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     return store
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]

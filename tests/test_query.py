@@ -134,3 +134,17 @@ def test_help_ends_with_an_example():
     proc = run("--help")
     assert proc.returncode == 0 and "Example:" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].strip().startswith("newsgraph query out/graph.ttl")
+
+
+def test_a_folder_with_only_graph_json_is_queried_through_its_rdf_form(tmp_path):
+    get_exporter("json").write(seeds_like_graph(), tmp_path / "graph.json")
+    assert query_graph(tmp_path, 'ASK { ?x ng:investsIn ?y . ?y rdfs:label "South Korea" }') == "true"
+
+
+def test_a_broken_turtle_file_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "graph.ttl"
+    bad.write_text('<http://a/s> <http://a/p> "unterminated .\n<x> <y> <z> .\n', encoding="utf-8")
+    proc = run(bad, "ASK {}")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stderr.startswith(f"newsgraph: error: {bad}: not valid Turtle: Parser error")
