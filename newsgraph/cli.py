@@ -39,12 +39,15 @@ def main() -> None:
               help="Leave out edges below this confidence [default: 0.5].")
 @click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
               help="Read at most this many characters of one document [default: 1,000,000].")
+@click.option("--max-sentence-chars", type=click.IntRange(100), default=None,
+              help="Split longer stretches without a sentence end before parsing [default: 20,000].")
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Base of the RDF exports' IRIs [default: https://w3id.org/newsgraph/data/].")
 @model_option
 @quiet_option
 @handle_errors
-def build(inputs, out_dir, formats, min_confidence, max_doc_chars, base_iri, model, quiet):
+def build(inputs, out_dir, formats, min_confidence, max_doc_chars, max_sentence_chars, base_iri, model,
+          quiet):
     """Read articles and write the graph and its exports into OUT.
 
     INPUT is a file (.txt, .md, .html, .jsonl), a folder (read recursively) or - for
@@ -57,6 +60,8 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, base_iri, mod
     from newsgraph.exports import get_exporter
     from newsgraph.exports.rdf import check_base_iri
     from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS
+    from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS
+    from newsgraph.outputs import output_lock
     from newsgraph.pipeline import DEFAULT_MIN_CONFIDENCE, BuildReport
     from newsgraph.pipeline import build as run_build
     from newsgraph.pipeline import write_all
@@ -65,11 +70,14 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, base_iri, mod
         get_exporter(name)  # fail on a typo before the slow part
     options = {"base_iri": check_base_iri(base_iri)} if base_iri else {}
     report = BuildReport()
+    # a second build into OUT fails now, not after the slow part; released when the command ends
+    click.get_current_context().with_resource(output_lock(out_dir))
     try:
         graph = run_build(
             inputs, model=model, report=report,
             min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
             max_doc_chars=max_doc_chars or DEFAULT_MAX_DOC_CHARS,
+            max_sentence_chars=max_sentence_chars or DEFAULT_MAX_SENTENCE_CHARS,
             progress=not quiet and sys.stderr.isatty(),
         )
     except NewsgraphError as exc:

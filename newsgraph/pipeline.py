@@ -18,9 +18,11 @@ import networkx as nx
 from newsgraph.errors import InputError
 from newsgraph.exports import DEFAULT_FORMATS, get_exporter
 from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS, IngestReport, iter_documents
+from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit
 from newsgraph.extract.model import Document
 from newsgraph.extract.pipeline import DEFAULT_MODEL, Extractor
 from newsgraph.graph import build_graph, prune_graph
+from newsgraph.outputs import commit_outputs
 
 #: edges below this confidence (hedged, hypothetical) are left out unless asked for
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -72,6 +74,7 @@ def build(
     model: str = DEFAULT_MODEL,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     max_doc_chars: int = DEFAULT_MAX_DOC_CHARS,
+    max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS,
     batch_size: int = 32,
     progress: bool = False,
     report: BuildReport | None = None,
@@ -87,7 +90,14 @@ def build(
                         report)
     extractor = extractor or Extractor(model, batch_size=batch_size)
     extractor.nlp.max_length = max(extractor.nlp.max_length, max_doc_chars + 1)
+    add_sentence_limit(extractor.nlp, max_sentence_chars)
+    extractor.split_sentences.clear()
     extractions = list(extractor.extract(_progress(documents, progress)))
+    for document, split in extractor.split_sentences:
+        report.ingest.warn(document.path or document.id,
+                           f"{split} passage(s) of over {max_sentence_chars:,} characters with no "
+                           "sentence end were split before parsing (see --max-sentence-chars)",
+                           skipped=False)
     if not extractions:
         detail = "; ".join(report.ingest.warnings[:3]) or "no input given"
         raise InputError(f"nothing could be read ({detail})")
@@ -107,9 +117,12 @@ def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str
     """
     out_dir = Path(out_dir)
     written = []
-    for name in formats or DEFAULT_FORMATS:
-        exporter = get_exporter(name)
-        accepted = inspect.signature(exporter.write).parameters
-        kwargs = {k: v for k, v in (options or {}).items() if k in accepted}
-        written.append(exporter.write(graph, out_dir / exporter.FILENAME, **kwargs))
+    # every export goes to a staging folder that replaces out_dir as a whole (newsgraph/outputs.py)
+    with commit_outputs(out_dir) as staging:
+        for name in formats or DEFAULT_FORMATS:
+            exporter = get_exporter(name)
+            accepted = inspect.signature(exporter.write).parameters
+            kwargs = {k: v for k, v in (options or {}).items() if k in accepted}
+            exporter.write(graph, staging / exporter.FILENAME, **kwargs)
+            written.append(out_dir / exporter.FILENAME)
     return written

@@ -1,0 +1,209 @@
+"""Committing a build's outputs as one: OUT holds every file of one build, never a mix of two.
+
+Each export file is already written atomically (``exports/atomic.py``), but a build
+writes several, and a build killed between two of them would leave a new
+``graph.json`` next to an old ``graph.html``. So ``commit_outputs`` hands the exporters
+a staging folder next to OUT (``.OUT.staging-XXXX``) and, once every export is complete
+and on disk, swaps it with OUT in one step: Linux's ``renameat2(RENAME_EXCHANGE)``
+exchanges the two folders atomically; the old build, now in the staging path, is then
+deleted. Where the file system cannot exchange, OUT is renamed to ``.OUT.previous`` and
+the staging folder to OUT; a run killed between those two renames leaves the previous
+build complete in ``.OUT.previous``, and the next build puts it back before anything
+else (``recover``). Entries of OUT that the build does not write (formats not asked
+for this time, files of the user's) are carried into the new folder as hard links.
+
+Two builds into one OUT are kept apart by ``output_lock``: an ``fcntl.flock`` on
+``.OUT.lock`` next to OUT. The second build fails at once with a one-line message
+instead of waiting, as ``flock -n`` does in a crontab; the lock dies with its process,
+so a killed build never leaves a stale lock behind.
+
+>>> import tempfile
+>>> out = Path(tempfile.mkdtemp()) / "out"
+>>> with commit_outputs(out) as staging:
+...     _ = (staging / "graph.json").write_text("{}")
+>>> sorted(p.name for p in out.iterdir())
+['graph.json']
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from newsgraph.errors import ExportError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+#: locks this process holds: resolved OUT -> [file object, depth], so nesting does not deadlock
+_held: dict[Path, list] = {}
+
+
+def _resolve(out_dir: str | Path) -> Path:
+    # a symlinked OUT keeps its link: the folder it points to is the one replaced
+    return Path(os.path.realpath(os.path.abspath(out_dir)))
+
+
+def _sibling(out: Path, what: str) -> Path:
+    return out.with_name(f".{out.name}.{what}")
+
+
+@contextmanager
+def output_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold the lock of the output folder ``out_dir``; another holder makes this fail at once.
+
+    Re-entrant within one process, so ``newsgraph build`` can lock for the whole run and
+    ``write_all`` lock again around its commit.
+    """
+    out = _resolve(out_dir)
+    if out in _held:
+        _held[out][1] += 1
+        try:
+            yield out
+        finally:
+            _held[out][1] -= 1
+        return
+    path = _sibling(out, "lock")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+")
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write here ({exc.strerror or exc})") from exc
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise ExportError(f"{out}: another newsgraph build is writing here (pid {holder}); "
+                              "try again when it has finished") from None
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+        except OSError:
+            pass  # the pid is only a courtesy in the message; a full disk must not stop the lock
+        _held[out] = [fh, 1]
+        try:
+            yield out
+        finally:
+            del _held[out]
+    finally:
+        fh.close()  # closing releases the flock
+
+
+def recover(out_dir: str | Path) -> None:
+    """Undo what a killed commit left: put a moved-aside previous build back, drop staging folders.
+
+    Call it only while holding ``output_lock`` (``commit_outputs`` does).
+    """
+    out = _resolve(out_dir)
+    previous = _sibling(out, "previous")
+    if previous.is_dir():
+        if out.exists():
+            shutil.rmtree(previous, ignore_errors=True)  # the swap had finished
+        else:
+            os.rename(previous, out)
+    if out.parent.is_dir():
+        for leftover in out.parent.glob(f".{out.name}.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
+    """A staging folder to write a build's exports into; it becomes ``out_dir`` as a whole.
+
+    If the block raises, nothing in ``out_dir`` changes. Every ``OSError`` becomes an
+    ``ExportError`` naming the folder (disk full, read-only, permission denied).
+    """
+    out = _resolve(out_dir)
+    with output_lock(out):
+        staging = None
+        try:
+            recover(out)
+            if out.exists() and not out.is_dir():
+                raise ExportError(f"{out}: exists and is not a folder")
+            staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+            os.chmod(staging, (out.stat().st_mode & 0o7777) if out.is_dir() else 0o755)
+            yield staging
+            _carry_over(out, staging)
+            _fsync_dir(staging)
+            _swap(staging, out)
+            staging = None
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from exc
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _carry_over(out: Path, staging: Path) -> None:
+    """Hard-link what OUT holds and this build did not write into the new folder."""
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        target = staging / entry.name
+        if os.path.lexists(target):
+            continue
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry), target)
+        elif entry.is_dir():
+            shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, target)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not os.path.lexists(out):
+        os.rename(staging, out)
+    elif _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+    else:
+        previous = _sibling(out, "previous")
+        os.rename(out, previous)
+        os.rename(staging, out)
+        shutil.rmtree(previous, ignore_errors=True)
+    _fsync_dir(out.parent)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the platform or file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
