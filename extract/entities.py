@@ -659,7 +659,8 @@ def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], pr
     before = [m for m in mentions if m.token_end <= token.i and m.type in types and m.proper]
     if not before:
         return None
-    same = [m for m in before if m.token_start >= token.sent.start and m.type == "Company"
+    sent_start = token.sent.start  # once: Token.sent walks the sentence, quadratic in a list comprehension
+    same = [m for m in before if m.token_start >= sent_start and m.type == "Company"
             and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
     if same:
         return same[-1]
@@ -667,7 +668,7 @@ def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], pr
         return next(m for m in reversed(before) if m.name == lead.name)
     if prefer_subject:
         # "its" in the clause of a named subject means that subject; else the article's main company
-        clause = [m for m in before if m.token_start >= token.sent.start
+        clause = [m for m in before if m.token_start >= sent_start
                   and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
         if clause:
             return clause[-1]
