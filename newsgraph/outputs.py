@@ -70,6 +70,9 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
             _held[out][1] -= 1
         return
     path = _sibling(out, "lock")
+    existing = next(p for p in out.parents if os.path.lexists(p))
+    if not existing.is_dir():
+        raise ExportError(f"{out}: cannot write here ({existing} is a file, not a folder)")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fh = open(path, "a+")
