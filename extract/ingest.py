@@ -272,7 +272,9 @@ def _read_html(where: str, text: str, report: IngestReport) -> Document | None:
 def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int
                 ) -> Iterator[Document]:
     good = 0
-    for number, line in enumerate(text.splitlines(), 1):
+    # only "\n" ends a record: str.splitlines would also cut at U+2028, U+0085 and \x1c,
+    # which JSON allows raw inside strings, and lose the article
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         here = f"{where}:{number}"

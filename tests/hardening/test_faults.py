@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NEWSGRAPH, assert_one_line_error, leftovers, newsgraph_cmd, snapshot
+from hardening_support import NEWSGRAPH, assert_one_line_error, leftovers, newsgraph_cmd, snapshot
 from newsgraph.outputs import commit_outputs, output_lock, recover
 from newsgraph.pipeline import write_all
 
