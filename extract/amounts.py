@@ -17,6 +17,7 @@ Amount(value=3900000000.0, currency='EUR', usd=None)
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,6 +113,8 @@ def find_amounts(text: str) -> list[AmountMention]:
         has_scale = bool(match.group("scale") or match.group("short"))
         # "$1.2bn" with a lone capital-letter scale such as "$3B" is fine; "5 m" of distance is not money
         value = _value(match)
+        if not math.isfinite(value):
+            continue  # "$999...9 trillion" past float range: no export format can write infinity
         before = text[max(0, match.start() - 30): match.start()].lower()
         after = text[match.end(): match.end() + 40].lower()
         up_to_re, per_unit_re = _qualifiers()

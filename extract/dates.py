@@ -37,8 +37,19 @@ def normalize_date(value: str) -> str | None:
     value = str(value).strip()
     match = _ISO.match(value[:10]) if len(value) >= 4 else None
     if match and (len(value) in (4, 7, 10) or value[10:11] in ("T", " ")):
-        return value[:10] if len(value) >= 10 else value
+        iso = value[:10] if len(value) >= 10 else value
+        # "2026-02-30" in a feed is no date: it would break typed date values downstream
+        return iso if _real_date(match.groups()) else None
     return resolve_date(value, None)
+
+
+def _real_date(parts) -> bool:
+    year, month, day = (int(p) if p else 1 for p in parts)
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve_date(expression: str, reference: str | None) -> str | None:
@@ -61,7 +72,10 @@ def resolve_date(expression: str, reference: str | None) -> str | None:
         if base and len(base) == 10:
             day = datetime.fromisoformat(base)
             back = (day.weekday() - _WEEKDAYS.index(text.lower())) % 7
-            return (day - timedelta(days=back)).date().isoformat()
+            try:
+                return (day - timedelta(days=back)).date().isoformat()
+            except OverflowError:  # a reference of 0001-01-01 has no earlier weekday
+                return None
     year = _YEAR_ONLY.match(text)
     if year:
         return year.group(1)

@@ -11,8 +11,10 @@ that a slug would blur get a short hash so distinct names never share an id.
 'roche'
 >>> node_id("Company", "Eli Lilly")
 'company:eli-lilly'
->>> node_id("Company", "AT&T") != node_id("Company", "AT T")
-True
+>>> node_id("Company", "AT&T")
+'company:at-t--bdc7e742'
+>>> node_id("Company", "AT T bdc7e742")
+'company:at-t-bdc7e742'
 """
 from __future__ import annotations
 
@@ -36,4 +38,6 @@ def node_id(entity_type: str, name: str) -> str:
         # plain ASCII words: the slug loses only case, which merging already ignores
         return f"{prefix}:{slug}"
     digest = hashlib.sha256(f"{entity_type}\x00{folded}".encode("utf-8")).hexdigest()[:8]
-    return f"{prefix}:{slug or 'x'}-{digest}"
+    # "--" before the digest: no slug holds two dashes in a row, so a plain name that ends in
+    # what looks like a digest ("AT T bdc7e742") can never take the id of a hashed one ("AT&T")
+    return f"{prefix}:{slug or 'x'}--{digest}"

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent
 # the hand-built graphs and the browser helpers live beside the export tests
@@ -44,3 +46,18 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) ->
     for needle in needles:
         assert needle in errors[0], errors[0]
     return errors[0]
+
+
+@pytest.fixture(scope="session")
+def small_corpora(tmp_path_factory):
+    """Two small article folders (A: one seed article; B: both seed articles plus a short one)."""
+    base = tmp_path_factory.mktemp("corpora")
+    seeds = sorted((ROOT / "seeds").iterdir())
+    a, b = base / "a", base / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / seeds[0].name).write_bytes(seeds[0].read_bytes())
+    for seed in seeds:
+        (b / seed.name).write_bytes(seed.read_bytes())
+    (b / "extra.txt").write_text("Eli Lilly partners with ABL Bio in a $2.6 billion deal.\n")
+    return a, b

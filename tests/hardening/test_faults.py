@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import NEWSGRAPH, assert_one_line_error, leftovers, newsgraph_cmd, snapshot
+from hardening_support import (NEWSGRAPH, assert_one_line_error, leftovers, newsgraph_cmd,  # noqa: F401
+                                snapshot, small_corpora)
 from newsgraph.outputs import commit_outputs, output_lock, recover
 from newsgraph.pipeline import write_all
 
