@@ -4,7 +4,7 @@ The corpus (made in a fixture: one file is 1 MB) holds what scraped pages and fe
 really contain: a binary file renamed .txt, invalid UTF-8, UTF-16 with a BOM,
 zero-width and right-to-left characters, emoji, a megabyte with no full stop, HTML
 nested 5,000 deep, HTML full of scripts and inline event handlers, a JSONL feed with
-broken lines, a raw U+2028 and a 300 KB field, and deal sentences whose company names
+broken lines, a raw U+2028 and a 300 KB field, a deal worth more than a float holds, and deal sentences whose company names
 are made of quotes, backslashes, ``</script>`` and Cypher. The build must go through,
 warn about each bad file by name, and every export must stay valid for a parser that is
 not ours (json, csv, FalkorDB, Chromium) with nothing injected run or restructured.
@@ -54,6 +54,8 @@ DEAL_LINES = [
     "Merck partners with Evil\\Bio Inc. in a $200 million deal.",
     "Evil '}) DETACH DELETE n // Inc. partners with Roche in a $500 million deal.",
     "Pfizer acquired \"Quote\" Biotech Inc. for $1 billion.",
+    # past float range: once became an infinite amount that no export could write
+    "Amgen acquired Huge Number Bio Inc. for $" + "9" * 400 + " trillion.",
 ]
 
 
