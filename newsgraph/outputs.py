@@ -12,6 +12,11 @@ build complete in ``.OUT.previous``, and the next build puts it back before anyt
 else (``recover``). Entries of OUT that the build does not write (formats not asked
 for this time, files of the user's) are carried into the new folder as hard links.
 
+When OUT is a mount point (a container volume) or its parent folder is not writable,
+nothing can be renamed over OUT itself: the staging folder is then made inside OUT
+(``OUT/.newsgraph.staging-XXXX``) and each export moved into place on its own. Each file
+and folder is still replaced atomically, but a kill can leave a mix of two builds.
+
 Two builds into one OUT are kept apart by ``output_lock``: an ``fcntl.flock`` on
 ``.OUT.lock`` next to OUT. The second build fails at once with a one-line message
 instead of waiting, as ``flock -n`` does in a crontab; the lock dies with its process,
@@ -69,7 +74,7 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         finally:
             _held[out][1] -= 1
         return
-    path = _sibling(out, "lock")
+    path = out / ".newsgraph.lock" if _in_place(out) else _sibling(out, "lock")
     existing = next(p for p in out.parents if os.path.lexists(p))
     if not existing.is_dir():
         raise ExportError(f"{out}: cannot write here ({existing} is a file, not a folder)")
@@ -114,9 +119,15 @@ def recover(out_dir: str | Path) -> None:
             shutil.rmtree(previous, ignore_errors=True)  # the swap had finished
         else:
             os.rename(previous, out)
-    if out.parent.is_dir():
-        for leftover in out.parent.glob(f".{out.name}.staging-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+    leftovers = [*out.parent.glob(f".{out.name}.staging-*")] if out.parent.is_dir() else []
+    leftovers += [*out.glob(".newsgraph.staging-*")] if out.is_dir() else []
+    for leftover in leftovers:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _in_place(out: Path) -> bool:
+    """True where OUT cannot be renamed: a mount point, or a parent folder we cannot write."""
+    return out.is_dir() and (os.path.ismount(out) or not os.access(out.parent, os.W_OK))
 
 
 @contextmanager
@@ -133,12 +144,19 @@ def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
             recover(out)
             if out.exists() and not out.is_dir():
                 raise ExportError(f"{out}: exists and is not a folder")
-            staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+            in_place = _in_place(out)
+            if in_place:
+                staging = Path(tempfile.mkdtemp(dir=out, prefix=".newsgraph.staging-"))
+            else:
+                staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
             os.chmod(staging, (out.stat().st_mode & 0o7777) if out.is_dir() else 0o755)
             yield staging
-            _carry_over(out, staging)
-            _fsync_dir(staging)
-            _swap(staging, out)
+            if in_place:
+                _move_entries(staging, out)
+            else:
+                _carry_over(out, staging)
+                _fsync_dir(staging)
+                _swap(staging, out)
             staging = None
         except OSError as exc:
             raise ExportError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from exc
@@ -161,6 +179,25 @@ def _carry_over(out: Path, staging: Path) -> None:
             shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
         else:
             _link_or_copy(entry, target)
+
+
+def _move_entries(staging: Path, out: Path) -> None:
+    """Move each export from a staging folder inside OUT into place, each one atomically."""
+    for entry in sorted(staging.iterdir()):
+        target = out / entry.name
+        if entry.is_dir() and target.is_dir() and not target.is_symlink():
+            if _exchange(entry, target):
+                shutil.rmtree(entry, ignore_errors=True)
+                continue
+            previous = out / f".{entry.name}.previous"
+            shutil.rmtree(previous, ignore_errors=True)
+            os.rename(target, previous)
+            os.rename(entry, target)
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.replace(entry, target)
+    staging.rmdir()
+    _fsync_dir(out)
 
 
 def _link_or_copy(source, target) -> None:

@@ -284,3 +284,56 @@ def test_output_path_under_a_file_is_a_one_line_error(tmp_path, small_corpora):
     out_is_file = newsgraph_cmd("build", corpus_a, "-o", blocker, "-q")
     assert out_is_file.returncode != 0 and "Traceback" not in out_is_file.stderr
     assert blocker.read_text() == "x"
+
+
+def _mount_tmpfs(path: Path, options: str = "size=16m") -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not allow a tmpfs mount ({done.stderr.strip()})")
+
+
+def test_out_that_is_a_mount_point_is_written_in_place(tmp_path):
+    # a container volume: OUT itself cannot be renamed, each export is replaced on its own
+    out = tmp_path / "volume"
+    out.mkdir()
+    _mount_tmpfs(out)
+    try:
+        graph_a, graph_b = _graphs()
+        write_all(graph_a, out)
+        (out / "mine.txt").write_text("kept")
+        write_all(graph_b, out)
+        ref = tmp_path / "ref"
+        write_all(graph_b, ref)
+        state = snapshot(out)
+        assert state.pop("mine.txt") == b"kept"
+        assert state.pop(".newsgraph.lock").strip() == str(os.getpid()).encode()
+        assert state == snapshot(ref)
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".newsgraph.lock"]
+        assert leftovers(out) == []
+    finally:
+        subprocess.run(["umount", "-l", str(out)], check=False)
+
+
+def test_out_in_a_read_only_parent_is_written_in_place(tmp_path, small_corpora):
+    corpus_a, corpus_b = small_corpora
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    _mount_tmpfs(parent, "size=1m")
+    try:
+        (parent / "out").mkdir()
+        subprocess.run(["mount", "-o", "remount,ro", str(parent)], check=True)
+        _mount_tmpfs(parent / "out")
+        ref = tmp_path / "ref"
+        assert newsgraph_cmd("build", corpus_b, "-o", ref, "-q").returncode == 0
+        assert newsgraph_cmd("build", corpus_a, "-o", parent / "out", "-q").returncode == 0
+        result = newsgraph_cmd("build", corpus_b, "-o", parent / "out", "-q")
+        assert result.returncode == 0, result.stderr
+        state = snapshot(parent / "out")
+        state.pop(".newsgraph.lock")
+        assert state == snapshot(ref)
+    finally:
+        subprocess.run(["umount", "-l", str(parent / "out")], check=False)
+        subprocess.run(["umount", "-l", str(parent)], check=False)
