@@ -3,68 +3,94 @@
 A scraped page can hold a megabyte of words with no full stop (a keyword list, a
 broken template). spaCy's parser and newsgraph's relation rules then see one
 "sentence" of 100,000 tokens; time and memory grow far faster than the text (30,000
-words in one sentence took 31 s and 700 MB). The ``newsgraph_sentence_limit_v1``
-component runs after the line-break component and before the parser: whenever a
-sentence grows past ``max_chars`` characters it starts a new one, at the last comma,
-semicolon or dash in the final quarter of the window when there is one, else at the
-token that crosses the limit. The parser keeps preset sentence starts, so it never sees
-a longer sentence. The number of sentences split is kept in ``doc.user_data`` under
-``SPLIT_KEY``; ``newsgraph.build`` turns it into a warning naming the file.
+words in one sentence took 31 s and 700 MB). ``split_points`` finds, from the text
+alone, where such a stretch (longer than ``max_chars`` with no sentence end or line
+break) must be cut: at the last comma, semicolon or dash in the final quarter of the
+window when there is one, else at the last space. The ``newsgraph_sentence_limit_v1``
+component, placed right before the parser, starts a sentence at each of those points;
+the parser keeps preset sentence starts, so it never sees a longer sentence. Because the
+points depend on the text only, ``newsgraph.build`` reports them (a warning naming the
+file) while reading, wherever the parsing then runs.
 
+>>> split_points("one two three four five, six seven eight nine ten", 20)
+[19, 35]
+>>> split_points("Short. Sentences. Only.", 12)
+[]
 >>> import spacy
->>> nlp = spacy.blank("en")
->>> limit = SentenceLimit(max_chars=20)
->>> doc = limit(nlp("one two three four five six seven eight nine ten"))
+>>> doc = SentenceLimit(max_chars=20)(spacy.blank("en")("one two three four five, six seven eight nine ten"))
 >>> [t.text for t in doc if t.is_sent_start]
-['one', 'five', 'nine']
->>> doc.user_data[SPLIT_KEY]
-1
+['one', 'five', 'eight']
 """
 from __future__ import annotations
 
-#: default longest sentence, in characters, handed to the parser (about 3,000 words)
+import re
+from bisect import bisect_left, bisect_right
+
+#: default longest stretch without a sentence end handed to the parser (about 3,000 words)
 DEFAULT_MAX_SENTENCE_CHARS = 20_000
 COMPONENT = "newsgraph_sentence_limit_v1"
 NAME = "newsgraph_sentence_limit"
-#: ``doc.user_data`` key: how many over-long sentences this document had
-SPLIT_KEY = "newsgraph_split_sentences"
-_SENTENCE_ENDS = frozenset({".", "!", "?", "。", "！", "？"})
-_SOFT_BREAKS = frozenset({",", ";", ":", "—", "–", "--", "-", "|", "·", "•"})
+# where a sentence surely ends: a full stop (or ! ?) before a space, or a line break
+_SENTENCE_END = re.compile(r"[.!?。！？](?=\s)|\n")
+# where a cut reads least badly: after a comma, semicolon, colon or dash and its space
+_SOFT_BREAK = re.compile(r"(?:[,;:|·•]|\s[-–—])\s+")
+
+
+def split_points(text: str, max_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> list[int]:
+    """Character offsets where a new sentence must start so that none is longer than ``max_chars``."""
+    limit = max(int(max_chars), 1)
+    if len(text) <= limit:
+        return []
+    points: list[int] = []
+    start = 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        while end - start > limit:
+            window = text[start:start + limit]
+            cut = None
+            for soft in _SOFT_BREAK.finditer(window, limit * 3 // 4):
+                cut = start + soft.end()
+            if cut is None:
+                space = window.rfind(" ", limit // 2)
+                cut = start + space + 1 if space > 0 else start + limit
+            if cut >= end:
+                break
+            points.append(cut)
+            start = cut
+        start = max(start, end)
+    return points
+
+
+def passages_split(text: str, max_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> int:
+    """How many stretches of ``text`` without a sentence end ``split_points`` cuts (for the warning)."""
+    points = split_points(text, max_chars)
+    if not points:
+        return 0
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    # points in the same stretch share the sentence end before them
+    return len({bisect_left(ends, p) for p in points})
 
 
 class SentenceLimit:
-    """Start a new sentence wherever one would grow past ``max_chars`` characters."""
+    """Start a sentence at every ``split_points`` offset of the document's text."""
 
     def __init__(self, max_chars: int = DEFAULT_MAX_SENTENCE_CHARS):
         self.max_chars = max_chars
 
     def __call__(self, doc):
-        limit = max(int(self.max_chars), 1)
-        if len(doc.text) <= limit:
+        points = split_points(doc.text, self.max_chars)
+        if not points:
             return doc
-        split_sentences = 0
-        start = 0  # where the current stretch without a sentence end starts (characters)
-        soft = None  # token after the last soft break in the stretch's last quarter
-        counted = False
-        for token in doc:
-            if token.i and (token.is_sent_start or doc[token.i - 1].text in _SENTENCE_ENDS):
-                # a line break (set before) or a full stop: the parser will end the sentence here
-                start, soft, counted = token.idx, None, False
-            elif token.idx + len(token) - start > limit and token.i > 0:
-                at = soft if soft is not None else token.i
-                doc[at].is_sent_start = True
-                split_sentences += not counted
-                counted = True
-                start, soft = doc[at].idx, None
-            if token.text in _SOFT_BREAKS and token.idx - start >= limit * 3 // 4 \
-                    and token.i + 1 < len(doc):
-                soft = token.i + 1
-        doc.user_data[SPLIT_KEY] = split_sentences
+        starts = [token.idx for token in doc]
+        for point in points:
+            # the token starting at the point, or the one a point falls inside (one huge "word")
+            i = bisect_right(starts, point) - 1
+            if i > 0:
+                doc[i].is_sent_start = True
         return doc
 
 
 def add_sentence_limit(nlp, max_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> SentenceLimit:
-    """Add (once) the sentence limit before the parser, after newsgraph's line-break component."""
+    """Add (once) the sentence limit right before the parser; set its limit if it is there."""
     from spacy.language import Language
 
     if NAME in nlp.pipe_names:

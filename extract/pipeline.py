@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 from newsgraph.errors import ModelError
 
 from .entities import add_entity_components, doc_entities
-from .limits import DEFAULT_MAX_SENTENCE_CHARS, SPLIT_KEY, add_sentence_limit
+from .limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit
 from .model import Document, Extraction
 from .relations import doc_relations
 
@@ -48,15 +48,11 @@ class Extractor:
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, nlp=None):
         self.nlp = nlp if nlp is not None else load_pipeline(model)
         self.batch_size = batch_size
-        #: (document, sentences split) for every document with an over-long sentence (extract/limits.py)
-        self.split_sentences: list[tuple[Document, int]] = []
 
     def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """One ``Extraction`` per document, in input order."""
         pairs = ((doc.text, doc) for doc in documents)
         for sdoc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            if sdoc.user_data.get(SPLIT_KEY):
-                self.split_sentences.append((document, sdoc.user_data[SPLIT_KEY]))
             yield extract_doc(sdoc, document)
 
 

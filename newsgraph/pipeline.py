@@ -18,7 +18,7 @@ import networkx as nx
 from newsgraph.errors import InputError
 from newsgraph.exports import DEFAULT_FORMATS, get_exporter
 from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS, IngestReport, iter_documents
-from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit
+from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit, passages_split
 from newsgraph.extract.model import Document
 from newsgraph.extract.pipeline import DEFAULT_MODEL, Extractor
 from newsgraph.graph import build_graph, prune_graph
@@ -60,6 +60,19 @@ def _unique(documents: Iterable[Document], report: BuildReport) -> Iterator[Docu
         yield doc
 
 
+def _sentence_limit(documents: Iterable[Document], max_chars: int, report: BuildReport
+                    ) -> Iterator[Document]:
+    """Warn, naming the file, about each document whose run-on text the parser gets cut (extract/limits.py)."""
+    for doc in documents:
+        split = passages_split(doc.text, max_chars)
+        if split:
+            report.ingest.warn(doc.path or doc.id,
+                               f"{split} passage(s) of over {max_chars:,} characters with no "
+                               "sentence end were split before parsing (see --max-sentence-chars)",
+                               skipped=False)
+        yield doc
+
+
 def _progress(documents: Iterator[Document], enabled: bool) -> Iterator[Document]:
     if not enabled:
         return documents
@@ -91,13 +104,8 @@ def build(
     extractor = extractor or Extractor(model, batch_size=batch_size)
     extractor.nlp.max_length = max(extractor.nlp.max_length, max_doc_chars + 1)
     add_sentence_limit(extractor.nlp, max_sentence_chars)
-    extractor.split_sentences.clear()
+    documents = _sentence_limit(documents, max_sentence_chars, report)
     extractions = list(extractor.extract(_progress(documents, progress)))
-    for document, split in extractor.split_sentences:
-        report.ingest.warn(document.path or document.id,
-                           f"{split} passage(s) of over {max_sentence_chars:,} characters with no "
-                           "sentence end were split before parsing (see --max-sentence-chars)",
-                           skipped=False)
     if not extractions:
         detail = "; ".join(report.ingest.warnings[:3]) or "no input given"
         raise InputError(f"nothing could be read ({detail})")
