@@ -21,6 +21,7 @@ import pytest
 
 from hardening_support import (NEWSGRAPH, assert_one_line_error, leftovers, newsgraph_cmd,  # noqa: F401
                                 snapshot, small_corpora)
+from newsgraph.exports import DEFAULT_FORMATS, get_exporter
 from newsgraph.outputs import commit_outputs, output_lock, recover
 from newsgraph.pipeline import write_all
 
@@ -164,7 +165,8 @@ def test_files_the_build_does_not_write_are_kept(tmp_path):
     write_all(graph_b, out, ["json"])
     assert (out / "notes.txt").read_text() == "mine"
     assert (out / "graph.html").read_bytes() == html  # not asked for this time: kept
-    assert sorted(p.name for p in out.iterdir()) == ["graph.html", "graph.json", "neo4j", "notes.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {get_exporter(f).FILENAME for f in DEFAULT_FORMATS} | {"notes.txt"})
 
 
 def test_second_build_into_the_same_out_fails_with_one_line_and_first_completes(tmp_path, small_corpora):
@@ -191,7 +193,8 @@ def test_second_build_into_the_same_out_fails_with_one_line_and_first_completes(
 def test_lock_held_in_another_process_stops_write_all(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from newsgraph.outputs import output_lock\n"
+        [sys.executable, "-c", "import sys, time; from newsgraph.exports import DEFAULT_FORMATS, get_exporter
+from newsgraph.outputs import output_lock\n"
          "with output_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", str(out)],
         stdout=subprocess.PIPE, text=True)
     try:
