@@ -193,8 +193,7 @@ def test_second_build_into_the_same_out_fails_with_one_line_and_first_completes(
 def test_lock_held_in_another_process_stops_write_all(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from newsgraph.exports import DEFAULT_FORMATS, get_exporter
-from newsgraph.outputs import output_lock\n"
+        [sys.executable, "-c", "import sys, time; from newsgraph.outputs import output_lock\n"
          "with output_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", str(out)],
         stdout=subprocess.PIPE, text=True)
     try:
