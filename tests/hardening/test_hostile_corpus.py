@@ -4,7 +4,7 @@ The corpus (made in a fixture: one file is 1 MB) holds what scraped pages and fe
 really contain: a binary file renamed .txt, invalid UTF-8, UTF-16 with a BOM,
 zero-width and right-to-left characters, emoji, a megabyte with no full stop, HTML
 nested 5,000 deep, HTML full of scripts and inline event handlers, a JSONL feed with
-broken lines, a raw U+2028 and a 300 KB field, a deal worth more than a float holds, and deal sentences whose company names
+broken lines, a raw U+2028, a 300 KB field and impossible dates, a deal worth more than a float holds, and deal sentences whose company names
 are made of quotes, backslashes, ``</script>`` and Cypher. The build must go through,
 warn about each bad file by name, and every export must stay valid for a parser that is
 not ours (json, csv, FalkorDB, Chromium) with nothing injected run or restructured.
@@ -105,6 +105,11 @@ def corpus(tmp_path_factory) -> Path:
         # json.dumps keeps U+2028 raw with ensure_ascii=False: one record, one line
         _jsonl({"id": "j4", "title": "line\u2028separator\x85next",
                 "text": "Sanofi partners with Line\u2028Sep Bio Inc. in a $90 million deal."}),
+        # impossible and earliest dates: a weekday in the text is resolved against them
+        _jsonl({"id": "j5", "date": "2026-02-30",
+                "text": "Merck partners with Weekday Bio Inc. in a $10 million deal announced on Wednesday."}),
+        _jsonl({"id": "j6", "date": "0001-01-01",
+                "text": "Merck partners with Ancient Bio Inc. in a $10 million deal announced on Wednesday."}),
         '{"id": "broken", "text": "unterminated',
         "[1, 2, 3]",
         '{"text": 42}',
@@ -133,19 +138,21 @@ def test_build_goes_through_and_names_every_bad_file(built, corpus):
     assert f"{corpus / 'empty.txt'}: empty document" in text
     assert f"{corpus / 'run-on.txt'}: document longer than 100,000 characters" in text
     assert re.search(re.escape(str(corpus / "run-on.txt")) + r": \d+ passage\(s\) of over 20,000 characters", text)
-    for line in (5, 6, 7, 8, 9):
+    for line in (7, 8, 9, 10, 11):
         assert f"{corpus / 'feed.jsonl'}:{line}: " in text
     assert f"{corpus / 'feed.jsonl'}:4:" not in text  # the raw U+2028 record is read whole
     # lxml stops at 256 levels of nesting: the article inside 5,000 divs is a warning, not a crash
     assert f"{corpus / 'nested.html'}: no article text found in the HTML" in text
-    assert "documents: 9 read, 9 skipped" in result.stderr
+    assert "documents: 11 read, 9 skipped" in result.stderr
 
 
 def test_every_good_article_is_read(built):
     _, out = built
     graph = read_json(out / "graph.json")
     ids = {d["id"] for d in graph.graph["documents"]}
-    assert {"j1", "j2", "j3", "j4"} <= ids
+    assert {"j1", "j2", "j3", "j4", "j5", "j6"} <= ids
+    dates = {d["id"]: d.get("date") for d in graph.graph["documents"]}
+    assert dates["j5"] is None and dates["j6"] == "0001-01-01"  # no 30 February
     labels = {d["label"] for _, d in graph.nodes(data=True)}
     assert any("Utf Sixteen" in label for label in labels)  # the UTF-16 file
     assert any("Zeta Therapeutics" in label for label in labels)  # beside a 300 KB title
