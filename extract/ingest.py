@@ -12,6 +12,7 @@ and the other inputs still go through.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import io
 import json
@@ -33,6 +34,9 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFI
 
 #: default cap on one document's text, in characters (spaCy's own default max_length)
 DEFAULT_MAX_DOC_CHARS = 1_000_000
+
+#: longer front matter is left as text: PyYAML takes seconds per 10 KB of nested "[[[["
+MAX_FRONT_MATTER_CHARS = 16_384
 
 _DATE_LINE = re.compile(r"\A\s*date:?\s+(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n|\Z)", re.IGNORECASE)
 _MD_DATE_LINE = re.compile(r"^date:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -195,13 +199,14 @@ def _read_text(where: str, text: str) -> Document:
 def _read_markdown(where: str, text: str) -> Document:
     meta: dict = {}
     match = _FRONT_MATTER.match(text)
-    if match:
+    if match and len(match.group(1)) <= MAX_FRONT_MATTER_CHARS:
         try:
             loaded = _load_yaml(match.group(1))
         except ValueError:
             loaded = None
         if isinstance(loaded, dict):
-            meta = loaded
+            # scalars only: str() of an alias-built list ("billion laughs") would take all memory
+            meta = {k: v for k, v in loaded.items() if isinstance(v, (str, int, float, dt.date))}
             text = text[match.end():]
     date, text = _split_date_line(text)
     if date is None and "date" not in meta:
@@ -225,12 +230,14 @@ def _load_yaml(source: str):
 
     try:
         return yaml.safe_load(source)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
         raise ValueError(str(exc)) from exc
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# bounded spans: unbounded ones made every "[" or "*" scan to the end of the line, so 60 KB
+# of "*a " took 14 s (quadratic); no real link text or emphasis is that long
+_MD_LINK = re.compile(r"!?\[([^\]]{0,300})\]\([^)]{0,2000}\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.{1,300}?)(?<=\S)\1")
 
 
 def _markdown_to_text(text: str) -> str:
@@ -282,6 +289,9 @@ def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             report.warn(here, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            report.warn(here, "invalid JSON (nested too deeply)")
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             report.warn(here, 'expected a JSON object with a string "text" field')

@@ -89,6 +89,72 @@ class SentenceLimit:
         return doc
 
 
+#: longest run of characters without a space that spaCy's tokenizer gets whole
+MAX_WORD_CHARS = 500
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+class GuardedTokenizer:
+    """spaCy's tokenizer, except that a run of more than ``MAX_WORD_CHARS`` non-space characters
+    becomes tokens of ``MAX_WORD_CHARS`` characters.
+
+    spaCy strips a word's leading and trailing punctuation one character at a time, copying
+    the rest each time: 24,000 characters of "[[[[...]]]]" took 63 s to tokenize, a
+    megabyte would take hours. No real word is that long; the text (and so every offset)
+    stays exactly the same.
+
+    >>> import spacy
+    >>> tokenizer = GuardedTokenizer(spacy.blank("en").tokenizer)
+    >>> doc = tokenizer("Pfizer (" + "(" * 1200 + " bought it.")
+    >>> doc.text == "Pfizer (" + "(" * 1200 + " bought it.", [len(t) for t in doc][:5]
+    (True, [6, 500, 500, 201, 6])
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.vocab = tokenizer.vocab
+
+    def __call__(self, text: str):
+        if not _LONG_WORD.search(text):
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        position = 0
+        for run in _LONG_WORD.finditer(text):
+            self._add(text[position:run.start()], words, spaces)
+            for start in range(run.start(), run.end(), MAX_WORD_CHARS):
+                words.append(text[start:min(start + MAX_WORD_CHARS, run.end())])
+                spaces.append(False)
+            if run.end() < len(text) and text[run.end()] == " ":
+                spaces[-1] = True
+                position = run.end() + 1
+            else:
+                position = run.end()
+        self._add(text[position:], words, spaces)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _add(self, segment: str, words: list[str], spaces: list[bool]) -> None:
+        for token in self.tokenizer(segment):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+
+    # spaCy calls these when it saves or copies a pipeline
+    def to_bytes(self, **kwargs):
+        return self.tokenizer.to_bytes(**kwargs)
+
+    def from_bytes(self, data, **kwargs):
+        self.tokenizer.from_bytes(data, **kwargs)
+        return self
+
+
+def guard_tokenizer(nlp) -> None:
+    """Wrap ``nlp``'s tokenizer in ``GuardedTokenizer`` (once)."""
+    if not isinstance(nlp.tokenizer, GuardedTokenizer):
+        nlp.tokenizer = GuardedTokenizer(nlp.tokenizer)
+
+
 def add_sentence_limit(nlp, max_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> SentenceLimit:
     """Add (once) the sentence limit right before the parser; set its limit if it is there."""
     from spacy.language import Language

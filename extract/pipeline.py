@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 from newsgraph.errors import ModelError
 
 from .entities import add_entity_components, doc_entities
-from .limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit
+from .limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit, guard_tokenizer
 from .model import Document, Extraction
 from .relations import doc_relations
 
@@ -34,6 +34,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, *,
                          "newsgraph needs a pipeline with a dependency parser and NER")
     add_entity_components(nlp)
     add_sentence_limit(nlp, max_sentence_chars)  # extract/limits.py: no endless sentence reaches the parser
+    guard_tokenizer(nlp)  # nor an endless "word" the tokenizer
     return nlp
 
 

@@ -82,6 +82,18 @@ def corpus(tmp_path_factory) -> Path:
               "between large drugmakers and small biotech firms ")
     (root / "run-on.txt").write_text((filler * (1_000_000 // len(filler) + 1))[:1_000_000])
     (root / "empty.txt").write_text("   \n")
+    # front matter that expands to 9**8 strings when printed ("billion laughs"), and one nested
+    # deeper than Python's recursion limit; Markdown markup that made the old regexes quadratic
+    laughs = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefg", "bcdefgh"):
+        laughs.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    laughs += ["title: [" + ",".join(["*h"] * 9) + "]", "---",
+               "Pfizer acquired Laughs Bio Inc. for $43 billion."]
+    (root / "laughs.md").write_text("\n".join(laughs) + "\n")
+    (root / "deep-front-matter.md").write_text(
+        "---\ntitle: " + "[" * 6000 + "]" * 6000 + "\n---\nPfizer acquired Deep Bio Inc. for $1 billion.\n")
+    (root / "markup.md").write_text(
+        "Pfizer acquired Markup Bio Inc. for $2 billion.\n\n" + "*a " * 3_000 + "\n\n" + "[" * 10_000 + "\n")
     (root / "nested.html").write_text(
         "<html><body>" + "<div>" * 5000 + "<p>Roche acquired Nest Bio Inc. for $2 billion. "
         "The deal closes this year, the companies said.</p>" + "</div>" * 5000 + "</body></html>")
@@ -110,6 +122,7 @@ def corpus(tmp_path_factory) -> Path:
                 "text": "Merck partners with Weekday Bio Inc. in a $10 million deal announced on Wednesday."}),
         _jsonl({"id": "j6", "date": "0001-01-01",
                 "text": "Merck partners with Ancient Bio Inc. in a $10 million deal announced on Wednesday."}),
+        '{"id": "deep", "text": "x", "title": ' + "[" * 50_000 + "]" * 50_000 + "}",
         '{"id": "broken", "text": "unterminated',
         "[1, 2, 3]",
         '{"text": 42}',
@@ -138,12 +151,13 @@ def test_build_goes_through_and_names_every_bad_file(built, corpus):
     assert f"{corpus / 'empty.txt'}: empty document" in text
     assert f"{corpus / 'run-on.txt'}: document longer than 100,000 characters" in text
     assert re.search(re.escape(str(corpus / "run-on.txt")) + r": \d+ passage\(s\) of over 20,000 characters", text)
-    for line in (7, 8, 9, 10, 11):
+    for line in (7, 8, 9, 10, 11, 12):
         assert f"{corpus / 'feed.jsonl'}:{line}: " in text
+    assert f"{corpus / 'feed.jsonl'}:7: invalid JSON (nested too deeply)" in text
     assert f"{corpus / 'feed.jsonl'}:4:" not in text  # the raw U+2028 record is read whole
     # lxml stops at 256 levels of nesting: the article inside 5,000 divs is a warning, not a crash
     assert f"{corpus / 'nested.html'}: no article text found in the HTML" in text
-    assert "documents: 11 read, 9 skipped" in result.stderr
+    assert "documents: 14 read, 10 skipped" in result.stderr
 
 
 def test_every_good_article_is_read(built):
@@ -156,6 +170,8 @@ def test_every_good_article_is_read(built):
     labels = {d["label"] for _, d in graph.nodes(data=True)}
     assert any("Utf Sixteen" in label for label in labels)  # the UTF-16 file
     assert any("Zeta Therapeutics" in label for label in labels)  # beside a 300 KB title
+    for name in ("Laughs Bio", "Deep Bio", "Markup Bio"):  # the hostile Markdown files
+        assert any(name in label for label in labels), name
     titles = {d.get("title") for d in graph.graph["documents"]}
     assert "line separator next" in titles  # titles are whitespace-normalised
 

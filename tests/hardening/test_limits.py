@@ -7,6 +7,7 @@ the cut is reported as a warning naming the file.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,47 @@ def test_cli_option(tmp_path, value, ok):
     else:
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert "--max-sentence-chars" in result.stderr
+
+
+@pytest.mark.parametrize("markup", ["[" * 200_000, "*a " * 70_000, "_a " * 70_000, "](" * 100_000])
+def test_markdown_markup_is_stripped_in_linear_time(markup):
+    # the unbounded link and emphasis patterns took 14 s for 60 KB of "*a " (quadratic)
+    import time
+
+    from newsgraph.extract.ingest import _markdown_to_text
+
+    began = time.monotonic()
+    _markdown_to_text("Pfizer acquired Seagen.\n" + markup)
+    assert time.monotonic() - began < 10
+
+
+def test_front_matter_bombs_are_no_metadata(tmp_path):
+    from newsgraph.extract.ingest import IngestReport, iter_documents
+
+    laughs = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefg", "bcdefgh"):
+        laughs.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    laughs += ["title: [" + ",".join(["*h"] * 9) + "]", "url: https://example.org/a", "---", "Text."]
+    (tmp_path / "laughs.md").write_text("\n".join(laughs) + "\n")
+    (tmp_path / "deep.md").write_text("---\ntitle: " + "[" * 6000 + "]" * 6000 + "\n---\nText.\n")
+    report = IngestReport()
+    docs = {Path(d.path).name: d for d in iter_documents([tmp_path], report=report)}
+    assert (docs["laughs.md"].title, docs["laughs.md"].url, docs["laughs.md"].text) == (
+        None, "https://example.org/a", "Text.\n")
+    assert docs["deep.md"].text.startswith("---\ntitle: [[[")  # not front matter after all: text
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize("text", [
+    "Pfizer acquired Seagen. " + "[" * 12_000 + "]" * 12_000 + " The end.",
+    "(" * 100_000,
+    "x" * 501 + "  \n " + "y" * 2_000 + " z",
+])
+def test_endless_words_are_tokenized_fast_and_keep_the_text(extractor, text):
+    # spaCy alone took 63 s for the first text (quadratic prefix stripping)
+    import time
+
+    began = time.monotonic()
+    doc = extractor.nlp.make_doc(text)
+    assert time.monotonic() - began < 5
+    assert doc.text == text and max(len(t) for t in doc) <= 500
