@@ -143,3 +143,59 @@ def test_hostile_build_rdf_is_valid_for_rdflib_and_jena(built, jena, tmp_path): 
             assert check.returncode == 0, check.stderr[-2000:]
     assert len(set(counts.values())) == 1, counts
     json.loads((tmp_path / get_exporter("jsonld").FILENAME).read_text(encoding="utf-8"))
+
+
+LABELS = "SELECT ?id ?label WHERE { ?e dcterms:identifier ?id ; rdfs:label ?label } ORDER BY ?id"
+
+
+def test_query_over_the_hostile_build_reads_every_label_back(built):  # noqa: F811
+    from hardening_support import newsgraph_cmd
+
+    _, out = built
+    graph = read_json(out / "graph.json")
+    labels = {n: d["label"] for n, d in graph.nodes(data=True)}
+    result = newsgraph_cmd("query", out, LABELS, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]
+    assert {r["id"]["value"]: r["label"]["value"] for r in rows} == labels
+    table = newsgraph_cmd("query", out, LABELS)
+    assert table.returncode == 0, table.stderr
+    # one line per row whatever the names hold: no line break or bidi control reaches the terminal
+    body = [line for line in table.stdout.splitlines() if "company:" in line]
+    assert len(body) == sum(1 for n in labels if n.startswith("company:"))
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", table.stdout)
+
+
+def test_serve_over_the_hostile_build_answers_with_exact_labels(built):  # noqa: F811
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    import urllib.request
+
+    _, out = built
+    labels = {n: d["label"] for n, d in read_json(out / "graph.json").nodes(data=True)}
+    proc = subprocess.Popen([sys.executable, "-m", "newsgraph.cli", "serve", str(out), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", proc.stderr.readline())
+        assert match
+        query = ("PREFIX dcterms: <http://purl.org/dc/terms/> "
+                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " + LABELS)
+        request = urllib.request.Request(match.group(1) + "?" + urllib.parse.urlencode({"query": query}),
+                                         headers={"Accept": "application/sparql-results+json"})
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = json.loads(urllib.request.urlopen(request, timeout=5).read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        rows = answer["results"]["bindings"]
+        assert {r["id"]["value"]: r["label"]["value"] for r in rows} == labels
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
