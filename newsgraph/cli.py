@@ -38,7 +38,7 @@ def main() -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out edges below this confidence [default: 0.5].")
 @click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
-              help="Read at most this many characters of one document [default: 1,000,000].")
+              help="Read at most this many characters of one document [default: 200,000].")
 @click.option("--max-sentence-chars", type=click.IntRange(100), default=None,
               help="Split longer stretches without a sentence end before parsing [default: 20,000].")
 @click.option("--base-iri", default=None, metavar="IRI",
