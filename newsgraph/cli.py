@@ -31,8 +31,10 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (created if needed).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (created if needed; a new build replaces what it holds).")
+@click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), metavar="OUT",
+              help="Add INPUT to the build in OUT: only new articles are read and extracted.")
 @click.option("--format", "formats", multiple=True, metavar="NAME",
               help="Export only these formats (repeatable); default: all.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
@@ -43,42 +45,66 @@ def main() -> None:
               help="Split longer stretches without a sentence end before parsing [default: 20,000].")
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Base of the RDF exports' IRIs [default: https://w3id.org/newsgraph/data/].")
+@click.option("--workers", "-j", type=click.IntRange(1), default=None,
+              help="Parse with N processes (or N LocalCluster workers with --engine dask) "
+                   "[default: 1; all cores with --engine dask].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: processes here, or Dask tasks (needs newsgraph[dask]).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask (tcp://HOST:PORT); default: a LocalCluster.")
 @model_option
 @quiet_option
 @handle_errors
-def build(inputs, out_dir, formats, min_confidence, max_doc_chars, max_sentence_chars, base_iri, model,
-          quiet):
+def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sentence_chars, base_iri,
+          workers, engine, scheduler, model, quiet):
     """Read articles and write the graph and its exports into OUT.
 
     INPUT is a file (.txt, .md, .html, .jsonl), a folder (read recursively) or - for
-    standard input.
+    standard input. With --into OUT, the articles are added to the earlier build in
+    OUT (its .newsgraph/ folder keeps what each article gave); articles already in it
+    add nothing.
 
     \b
     Example:
-      newsgraph build seeds/ more/*.jsonl -o out/
+      newsgraph build seeds/ more/*.jsonl -o out/ --workers 2
+      newsgraph build new-articles/ --into out/
     """
+    import os
+
     from newsgraph.exports import get_exporter
     from newsgraph.exports.rdf import check_base_iri
     from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS
     from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS
-    from newsgraph.outputs import output_lock
+    from newsgraph.graph import GraphMerger
+    from newsgraph.incremental import load_state, write_state
+    from newsgraph.outputs import output_lock, recover
     from newsgraph.pipeline import DEFAULT_MIN_CONFIDENCE, BuildReport
     from newsgraph.pipeline import build as run_build
     from newsgraph.pipeline import write_all
 
+    if (out_dir is None) == (into is None):
+        fail("give -o OUT for a new build or --into OUT to add to one (not both)")
+    if scheduler and engine != "dask":
+        fail("--scheduler needs --engine dask")
     for name in formats:
         get_exporter(name)  # fail on a typo before the slow part
     options = {"base_iri": check_base_iri(base_iri)} if base_iri else {}
+    out_dir = out_dir or into
     report = BuildReport()
     # a second build into OUT fails now, not after the slow part; released when the command ends
     click.get_current_context().with_resource(output_lock(out_dir))
+    if into is not None:
+        recover(into)  # a build killed mid-commit may have left the previous one aside
+    merger = load_state(into, model=model) if into is not None else GraphMerger()
     try:
         graph = run_build(
-            inputs, model=model, report=report,
+            inputs, model=model, report=report, merger=merger,
             min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
             max_doc_chars=max_doc_chars or DEFAULT_MAX_DOC_CHARS,
             max_sentence_chars=max_sentence_chars or DEFAULT_MAX_SENTENCE_CHARS,
             progress=not quiet and sys.stderr.isatty(),
+            workers=workers or ((os.cpu_count() or 1) if engine == "dask" else 1),
+            engine=engine, scheduler=scheduler,
         )
     except NewsgraphError as exc:
         if not quiet:
@@ -88,7 +114,8 @@ def build(inputs, out_dir, formats, min_confidence, max_doc_chars, max_sentence_
     if not quiet:
         for warning in report.ingest.warnings:
             click.echo(f"newsgraph: warning: {warning}", err=True)
-    written = write_all(graph, out_dir, formats or None, options)
+    written = write_all(graph, out_dir, formats or None, options,
+                        state=lambda folder: write_state(merger, folder, model=model))
     if not quiet:
         click.echo(report.summary(graph), err=True)
         click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)

@@ -1,8 +1,10 @@
 """Wiring the stages: inputs -> extract -> graph -> exports, with a report of what happened.
 
 This is the one place that knows all three stages; each stage only knows the one
-before it. ``build`` returns the graph, ``run_build`` also writes every export into
-an output folder, as ``newsgraph build`` does.
+before it. ``build`` returns the graph, ``write_all`` writes every export into
+an output folder, as ``newsgraph build`` does. Documents stream through: they are
+read, parsed (by ``workers`` processes, or by Dask tasks with ``engine="dask"``) and
+merged batch by batch, and only their compact records stay in memory.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -21,11 +23,13 @@ from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS, IngestReport, iter_d
 from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit, passages_split
 from newsgraph.extract.model import Document
 from newsgraph.extract.pipeline import DEFAULT_MODEL, Extractor
-from newsgraph.graph import build_graph, prune_graph
+from newsgraph.graph import GraphMerger, prune_graph
 from newsgraph.outputs import commit_outputs
 
 #: edges below this confidence (hedged, hypothetical) are left out unless asked for
 DEFAULT_MIN_CONFIDENCE = 0.5
+#: where extraction runs: processes on this machine, or Dask tasks
+ENGINES = ("local", "dask")
 
 
 @dataclass
@@ -34,14 +38,16 @@ class BuildReport:
 
     ingest: IngestReport = field(default_factory=IngestReport)
     duplicates: int = 0
+    already: int = 0  # articles already in the build that was added to
     written: list[Path] = field(default_factory=list)
 
     def summary(self, graph: nx.MultiDiGraph) -> str:
         entities = Counter(t for _, t in graph.nodes(data="type"))
         relations = Counter(r for _, _, r in graph.edges(data="relation"))
-        lines = [f"documents: {self.ingest.read - self.duplicates} read, "
+        lines = [f"documents: {self.ingest.read - self.duplicates - self.already} read, "
                  f"{self.ingest.skipped} skipped"
-                 + (f", {self.duplicates} duplicates ignored" if self.duplicates else "")]
+                 + (f", {self.duplicates} duplicates ignored" if self.duplicates else "")
+                 + (f", {self.already} already in the build" if self.already else "")]
         lines.append(f"entities: {graph.number_of_nodes()}"
                      + "".join(f"\n  {t:<18} {n}" for t, n in sorted(entities.items())))
         lines.append(f"relations: {graph.number_of_edges()}"
@@ -49,9 +55,13 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _unique(documents: Iterable[Document], report: BuildReport) -> Iterator[Document]:
+def _unique(documents: Iterable[Document], report: BuildReport, known: GraphMerger
+            ) -> Iterator[Document]:
     seen: dict[str, str] = {}
     for doc in documents:
+        if doc.id in known:
+            report.already += 1
+            continue
         if doc.id in seen:
             report.duplicates += 1
             report.ingest.warnings.append(f"{doc.path}: same content as {seen[doc.id]}; read once")
@@ -92,24 +102,48 @@ def build(
     progress: bool = False,
     report: BuildReport | None = None,
     extractor: Extractor | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    merger: GraphMerger | None = None,
 ) -> nx.MultiDiGraph:
     """Read the articles under ``paths`` and return their merged knowledge graph.
+
+    ``workers`` processes parse in parallel (``engine="local"``), or Dask tasks do on
+    the cluster at ``scheduler`` or on a local one (``engine="dask"``); every way gives
+    the same graph. Pass a ``merger`` (e.g. ``newsgraph.incremental.load_state(...)``)
+    to add to the documents already in it: those found again are skipped. It holds
+    every document's record when the call returns.
 
     Raises ``InputError`` when no document at all could be read; problems with single
     inputs are warnings in ``report``.
     """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    if workers < 1:
+        raise InputError(f"workers must be at least 1, not {workers}")
     report = report if report is not None else BuildReport()
+    merger = merger if merger is not None else GraphMerger()
     documents = _unique(iter_documents(paths, report=report.ingest, max_doc_chars=max_doc_chars),
-                        report)
-    extractor = extractor or Extractor(model, batch_size=batch_size)
-    extractor.nlp.max_length = max(extractor.nlp.max_length, max_doc_chars + 1)
-    add_sentence_limit(extractor.nlp, max_sentence_chars)
-    documents = _sentence_limit(documents, max_sentence_chars, report)
-    extractions = list(extractor.extract(_progress(documents, progress)))
-    if not extractions:
+                        report, merger)
+    documents = _progress(_sentence_limit(documents, max_sentence_chars, report), progress)
+    if engine == "dask":
+        from newsgraph.distributed import iter_partials
+
+        for partial in iter_partials(documents, model=model, scheduler=scheduler, workers=workers,
+                                     batch_size=batch_size, max_length=max_doc_chars + 1,
+                                     max_sentence_chars=max_sentence_chars):
+            merger.merge(partial)
+    else:
+        extractor = extractor or Extractor(model, batch_size=batch_size)
+        extractor.nlp.max_length = max(extractor.nlp.max_length, max_doc_chars + 1)
+        add_sentence_limit(extractor.nlp, max_sentence_chars)
+        for extraction in extractor.extract(documents, workers=workers):
+            merger.add(extraction)
+    if not len(merger):
         detail = "; ".join(report.ingest.warnings[:3]) or "no input given"
         raise InputError(f"nothing could be read ({detail})")
-    return prune_graph(build_graph(extractions), min_confidence)
+    return prune_graph(merger.graph(), min_confidence)
 
 
 def write(graph: nx.MultiDiGraph, format: str, path: str | Path, **options) -> Path:
@@ -118,10 +152,13 @@ def write(graph: nx.MultiDiGraph, format: str, path: str | Path, **options) -> P
 
 
 def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str] | None = None,
-              options: dict | None = None) -> list[Path]:
+              options: dict | None = None, *, state: Callable[[Path], Path] | None = None
+              ) -> list[Path]:
     """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``.
 
     ``options`` (e.g. ``{"base_iri": ...}``) go to each exporter whose ``write`` takes them.
+    ``state``, when given, writes the build state into the folder after the exports
+    (see ``newsgraph.incremental``): last, so that it never describes exports not written.
     """
     out_dir = Path(out_dir)
     written = []
@@ -133,4 +170,6 @@ def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str
             kwargs = {k: v for k, v in (options or {}).items() if k in accepted}
             exporter.write(graph, staging / exporter.FILENAME, **kwargs)
             written.append(out_dir / exporter.FILENAME)
+        if state is not None:
+            written.append(out_dir / state(staging).relative_to(staging))
     return written

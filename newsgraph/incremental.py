@@ -1,0 +1,137 @@
+"""The build state kept in a build folder, so that new articles can be added without re-reading the old.
+
+Every ``newsgraph build`` writes, next to its exports, ``OUT/.newsgraph/extractions.jsonl``:
+a header line, then one JSON line per document with what the extract stage found in it
+(metadata, entities, relations; never the article text), sorted by document id.
+``newsgraph build NEW... --into OUT`` loads these records into a ``GraphMerger``, skips
+the new articles whose content id is already in it, extracts the others and merges the
+whole again, so building A then adding B gives the ``graph.json`` of building A and B
+at once, byte for byte.
+
+The state is plain JSON (no pickle: a build folder may come from elsewhere) and is
+written atomically, after the exports: a run killed at any moment leaves the previous
+state, and a state that is older than the exports only means the next ``--into`` run
+extracts again what the killed run had already exported.
+
+>>> from newsgraph.extract.model import Document, Entity, Extraction
+>>> ex = Extraction(Document("d1", "", title="Roche"), (Entity("Roche", "Company", ("Roche AG",)),))
+>>> record_to_dict(ex)["entities"]
+[{'name': 'Roche', 'type': 'Company', 'aliases': ['Roche AG'], 'mentions': 1}]
+>>> record_from_dict(record_to_dict(ex)) == ex
+True
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+from newsgraph.errors import InputError
+from newsgraph.exports.atomic import atomic_write
+from newsgraph.extract.model import Amount, Document, Entity, Evidence, Extraction, Relation
+from newsgraph.graph import GraphMerger
+
+STATE_DIR = ".newsgraph"
+STATE_FILE = "extractions.jsonl"
+STATE_FORMAT = "newsgraph-state/1"
+_DOCUMENT_FIELDS = ("id", "title", "date", "url", "source", "path")
+_AMOUNTS = ("amount", "upfront", "milestones")
+
+
+def state_path(out_dir: str | Path) -> Path:
+    """Where the build state of the build folder ``out_dir`` lives."""
+    return Path(out_dir) / STATE_DIR / STATE_FILE
+
+
+def record_to_dict(extraction: Extraction) -> dict:
+    """One document's record as plain JSON data (the article text is left out)."""
+    doc = extraction.document
+    relations = []
+    for rel in extraction.relations:
+        item = {"subject": rel.subject, "relation": rel.relation, "object": rel.object,
+                "evidence": rel.evidence.as_dict(), "confidence": rel.confidence}
+        for attr in _AMOUNTS:
+            if getattr(rel, attr) is not None:
+                item[attr] = getattr(rel, attr).as_dict()
+        for attr in ("date", "role"):
+            if getattr(rel, attr) is not None:
+                item[attr] = getattr(rel, attr)
+        relations.append(item)
+    return {
+        "document": {k: getattr(doc, k) for k in _DOCUMENT_FIELDS if getattr(doc, k) is not None},
+        "entities": [{"name": e.name, "type": e.type, "aliases": list(e.aliases), "mentions": e.mentions}
+                     for e in extraction.entities],
+        "relations": relations,
+    }
+
+
+def record_from_dict(data: dict) -> Extraction:
+    """The inverse of ``record_to_dict`` (with an empty article text)."""
+    doc = Document(text="", **{k: data["document"].get(k) for k in _DOCUMENT_FIELDS})
+    entities = tuple(Entity(e["name"], e["type"], tuple(e["aliases"]), e["mentions"])
+                     for e in data["entities"])
+    relations = tuple(
+        Relation(r["subject"], r["relation"], r["object"], Evidence(**r["evidence"]),
+                 confidence=r["confidence"], date=r.get("date"), role=r.get("role"),
+                 **{a: Amount(**r[a]) for a in _AMOUNTS if a in r})
+        for r in data["relations"])
+    return Extraction(document=doc, entities=entities, relations=relations)
+
+
+def generate_state(merger: GraphMerger, *, model: str) -> Iterator[str]:
+    """The state file's lines: a header, then one record per document sorted by id."""
+    yield json.dumps({"format": STATE_FORMAT, "model": model, "documents": len(merger)},
+                     ensure_ascii=False) + "\n"
+    for record in merger.extractions():
+        yield json.dumps(record_to_dict(record), ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_state(merger: GraphMerger, out_dir: str | Path, *, model: str) -> Path:
+    """Write the state of ``merger`` into the build folder ``out_dir``, atomically."""
+    return atomic_write(state_path(out_dir), generate_state(merger, model=model))
+
+
+def load_state(out_dir: str | Path, *, model: str) -> GraphMerger:
+    """The records of the build in ``out_dir`` (none when the folder does not exist yet).
+
+    Raises ``InputError`` when ``out_dir`` holds a build without a state, a state made
+    with another spaCy model (its records would not match the new ones), or a damaged one.
+    """
+    out_dir = Path(out_dir)
+    path = state_path(out_dir)
+    if not path.exists():
+        if out_dir.exists() and any(out_dir.iterdir()):
+            raise InputError(f"{out_dir}: not a newsgraph build folder with a build state "
+                             f"({STATE_DIR}/{STATE_FILE} is missing); build it with -o first")
+        return GraphMerger()
+    merger = GraphMerger()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            header = _parse(path, 1, fh.readline())
+            if header.get("format") != STATE_FORMAT:
+                raise InputError(f"{path}:1: expected a {STATE_FORMAT} header, "
+                                 f"got {str(header.get('format'))[:40]!r}")
+            if header.get("model") != model:
+                raise InputError(f"{out_dir} was built with the spaCy pipeline {header.get('model')!r}, "
+                                 f"not {model!r}; add to it with --model {header.get('model')}")
+            for number, line in enumerate(fh, 2):
+                try:
+                    merger.add(record_from_dict(_parse(path, number, line)))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise InputError(f"{path}:{number}: not a document record ({exc})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the build state ({exc.strerror or exc})") from exc
+    if len(merger) != header.get("documents"):
+        raise InputError(f"{path}: holds {len(merger)} documents, its header says "
+                         f"{header.get('documents')} (a damaged file; rebuild with -o)")
+    return merger
+
+
+def _parse(path: Path, number: int, line: str) -> dict:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{number}: invalid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:{number}: expected a JSON object")
+    return data
