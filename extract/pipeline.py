@@ -119,13 +119,10 @@ def _init_worker(model: str, max_length: int, max_sentence_chars: int, batch_siz
 
 
 def _extract_batch(documents: list[Document]) -> list[tuple]:
-    # only what was found goes back: the parent still holds the documents
-    pairs = ((doc.text, doc) for doc in documents)
-    out = []
-    for sdoc, document in _WORKER_NLP.pipe(pairs, as_tuples=True, batch_size=_WORKER_BATCH):
-        extraction = extract_doc(sdoc, document)
-        out.append((extraction.entities, extraction.relations))
-    return out
+    # the serial path on the worker's pipeline; only what was found goes back, as the
+    # parent still holds the documents
+    extractor = Extractor(nlp=_WORKER_NLP, batch_size=_WORKER_BATCH)
+    return [(ex.entities, ex.relations) for ex in extractor.extract(documents)]
 
 
 def _collect(batch: list[Document], future: Future) -> Iterator[Extraction]:
