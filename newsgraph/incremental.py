@@ -88,7 +88,12 @@ def generate_state(merger: GraphMerger, *, model: str) -> Iterator[str]:
 
 def write_state(merger: GraphMerger, out_dir: str | Path, *, model: str) -> Path:
     """Write the state of ``merger`` into the build folder ``out_dir``, atomically."""
-    return atomic_write(state_path(out_dir), generate_state(merger, model=model))
+    path = atomic_write(state_path(out_dir), generate_state(merger, model=model))
+    # a run killed while writing the state leaves its temporary file (exports/atomic.py);
+    # this run's is renamed by now, so any left is such a leftover
+    for leftover in path.parent.glob(f".{STATE_FILE}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+    return path
 
 
 def load_state(out_dir: str | Path, *, model: str) -> GraphMerger:

