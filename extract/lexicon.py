@@ -6,6 +6,7 @@ line where it can, and what was expected.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -53,3 +54,13 @@ def load_jsonl(name: str, *required: str) -> tuple[dict, ...]:
             raise SchemaError(f"{path}:{number}: expected an object with keys {', '.join(required)}")
         records.append(record)
     return tuple(records)
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """A digest of the extraction code and rule data: two builds agree only if this does."""
+    digest = hashlib.sha256()
+    package = DATA_DIR.parent
+    for path in sorted([*package.glob("*.py"), *DATA_DIR.glob("*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -28,6 +28,7 @@ from typing import Iterator
 
 from newsgraph.errors import InputError
 from newsgraph.exports.atomic import atomic_write
+from newsgraph.extract.lexicon import rules_fingerprint
 from newsgraph.extract.model import Amount, Document, Entity, Evidence, Extraction, Relation
 from newsgraph.graph import GraphMerger
 
@@ -80,8 +81,8 @@ def record_from_dict(data: dict) -> Extraction:
 
 def generate_state(merger: GraphMerger, *, model: str) -> Iterator[str]:
     """The state file's lines: a header, then one record per document sorted by id."""
-    yield json.dumps({"format": STATE_FORMAT, "model": model, "documents": len(merger)},
-                     ensure_ascii=False) + "\n"
+    yield json.dumps({"format": STATE_FORMAT, "model": model, "rules": rules_fingerprint(),
+                      "documents": len(merger)}, ensure_ascii=False) + "\n"
     for record in merger.extractions():
         yield json.dumps(record_to_dict(record), ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -119,6 +120,10 @@ def load_state(out_dir: str | Path, *, model: str) -> GraphMerger:
             if header.get("model") != model:
                 raise InputError(f"{out_dir} was built with the spaCy pipeline {header.get('model')!r}, "
                                  f"not {model!r}; add to it with --model {header.get('model')}")
+            if header.get("rules") != rules_fingerprint():
+                # records of other extraction rules would not match what this version finds
+                raise InputError(f"{out_dir} was built by another version of newsgraph's extraction "
+                                 "rules; rebuild it with -o")
             for number, line in enumerate(fh, 2):
                 try:
                     merger.add(record_from_dict(_parse(path, number, line)))

@@ -155,6 +155,22 @@ def test_into_refuses_a_folder_without_state_and_another_model(build_a, parts, t
     assert "Traceback" not in proc.stderr
 
 
+def test_into_refuses_a_state_of_other_extraction_rules(build_a, tmp_path):
+    from newsgraph.errors import InputError
+    from newsgraph.incremental import load_state
+
+    copy = tmp_path / "copy"
+    shutil.copytree(build_a, copy)
+    path = state_path(copy)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    header["rules"] = "0" * 16
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(InputError, match="another version of newsgraph's extraction rules"):
+        load_state(copy, model=header["model"])
+    assert len(load_state(build_a, model=header["model"])) == header["documents"]
+
+
 def test_an_error_inside_the_merge_leaves_the_previous_build(build_a, parts, everything, monkeypatch):
     graph, state = (build_a / "graph.json").read_bytes(), state_path(build_a).read_bytes()
 
