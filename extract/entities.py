@@ -631,6 +631,19 @@ def _country_cues(sdoc, mentions: list[EntityMention]) -> dict[str, set[str]]:
     return cues
 
 
+def most_mentioned(mentions: list[EntityMention]) -> EntityMention | None:
+    """The latest mention of the entity named most often in ``mentions`` (ties: the latest named)."""
+    if not mentions:
+        return None
+    counts: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        counts[m.name] = counts.get(m.name, 0) + 1
+        last[m.name] = i
+    name = max(counts, key=lambda n: (counts[n], last[n]))
+    return mentions[last[name]]
+
+
 def lead_company(sdoc, mentions: list[EntityMention]) -> EntityMention | None:
     """The company the article is about: the subject of its headline or first sentence."""
     first = next(iter(sdoc.sents), None)
@@ -672,12 +685,7 @@ def _antecedent(token, mentions: list[EntityMention], types: tuple[str, ...], pr
                   and token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]
         if clause:
             return clause[-1]
-        counts: dict[str, int] = {}
-        for m in before:
-            counts[m.name] = counts.get(m.name, 0) + 1
-        last = {m.name: i for i, m in enumerate(before)}
-        name = max(counts, key=lambda n: (counts[n], last[n]))
-        return next(m for m in reversed(before) if m.name == name)
+        return most_mentioned(before)
     # the most salient recent one: a sentence subject if there is one, else the latest
     recent = [m for m in before if token.i - m.token_end < 80]
     subjects = [m for m in recent if token.doc[m.token_end - 1].dep_ in ("nsubj", "nsubjpass")]

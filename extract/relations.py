@@ -24,7 +24,7 @@ from functools import lru_cache
 from .amounts import find_amounts
 from .dates import resolve_date
 from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, descriptors,
-                       lead_company, unit_word_set)
+                       lead_company, most_mentioned, unit_word_set)
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
@@ -370,12 +370,7 @@ def _protagonist(mentions, before: int) -> EntityMention | None:
             and m.is_subject]
     if lead:
         return lead[0]
-    counts: dict[str, int] = {}
-    for m in seen:
-        counts[m.name] = counts.get(m.name, 0) + 1
-    last = {m.name: i for i, m in enumerate(seen)}
-    name = max(counts, key=lambda n: (counts[n], last[n]))
-    return next(m for m in reversed(seen) if m.name == name)
+    return most_mentioned(seen)
 
 
 def _nearest_after(s: _Sentence, trigger, exclude, types) -> list[EntityMention]:
