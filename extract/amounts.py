@@ -111,7 +111,6 @@ def find_amounts(text: str) -> list[AmountMention]:
         if currency is None:
             continue
         has_scale = bool(match.group("scale") or match.group("short"))
-        # "$1.2bn" with a lone capital-letter scale such as "$3B" is fine; "5 m" of distance is not money
         value = _value(match)
         if not math.isfinite(value):
             continue  # "$999...9 trillion" past float range: no export format can write infinity
