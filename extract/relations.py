@@ -28,6 +28,7 @@ from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, 
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
+from .pairs import allowed, candidate_pairs, load_model, pair_features, score_pair
 
 EVENTS = ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH")
 PLACE_TYPES = frozenset({"Country", "Location"})
@@ -136,7 +137,39 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
             _carry_terms(s, out)
     out += _name_subsidiaries(mentions, sentences)
     out += _dateline_location(sentences, out)
+    out += _learned(sdoc, sentences, out)
     return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
+
+
+def _learned(sdoc, sentences, found: list[Relation]) -> list[Relation]:
+    """Edges the pair classifier (``pairs.py``) is sure of and no rule found in that sentence."""
+    model = load_model()
+    if model is None:
+        return []
+    have = {(r.subject, r.relation, r.object, r.evidence.start) for r in found}
+    out = []
+    for s in sentences:
+        if len(s.mentions) < 2:
+            continue
+        for a, b in candidate_pairs(s.mentions):
+            feats = None
+            for rel, m in model["relations"].items():
+                if not allowed(rel, a, b) or (a.name, rel, b.name, s.sent.start_char) in have:
+                    continue
+                if feats is None:
+                    feats = pair_features(sdoc, a, b)
+                    probs = score_pair(model, feats)
+                p = probs[rel]
+                if p < m["threshold"]:
+                    continue
+                conf = round(0.5 + 0.5 * p, 3)
+                if "neg" in feats or any(f.startswith("aux=") for f in feats) or "pf=hedge" in feats:
+                    conf = WEAK
+                terms = _terms(s) if rel in EVENTS else {}
+                out.append(Relation(a.name, rel, b.name, s.evidence(), conf, amount=terms.get("amount"),
+                                    upfront=terms.get("upfront"), milestones=terms.get("milestones"),
+                                    date=_date(s) if rel in EVENTS else None))
+    return out
 
 
 _THE_DEAL = re.compile(r"\bthe (?:purchase|deal|acquisition|transaction|takeover|buyout|agreement)\b", re.IGNORECASE)
