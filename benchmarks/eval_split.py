@@ -85,6 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--half", choices=["tune", "check", "both", "all"], default="both")
     parser.add_argument("--errors", action="store_true", help="print the tuning half's missed and false edges")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--keep", help="write the graphs (and gold subsets) into this folder")
     args = parser.parse_args(argv)
     from newsgraph.extract.pipeline import Extractor
 
@@ -94,6 +95,9 @@ def main(argv=None) -> int:
     print(f"{'set':9} {'half':5} {'rel F1':>7} {'P':>6} {'R':>6} {'ent F1':>7} {'ent P':>6} {'typed':>6} "
           f"{'dup':>4}  amounts/dates")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            tmp = args.keep
         for name in args.sets.split(","):
             for half in (["all"] if name == "seeds" else halves):
                 r = evaluate(name, half, extractor, Path(tmp))

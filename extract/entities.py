@@ -88,7 +88,7 @@ def add_entity_components(nlp) -> None:
 @lru_cache(maxsize=1)
 def _shapes() -> dict:
     data = load_json("name_shapes.json", "company_suffixes", "agency_words", "organization_words",
-                     "media_words", "drug_suffixes")
+                     "media_words", "drug_suffixes", "company_words")
     return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
@@ -173,12 +173,16 @@ def classify(text: str, label: str) -> tuple[str | None, str]:
     if label == "FAC" and len(words) == 1:
         # the small model's one-word FAC is mostly a company it did not know ("Organon")
         return "Company", "label"
+    if lowered[-1] in shapes["company_suffixes"] and len(words) > 1 and label in ("GPE", "LOC", "FAC"):
+        return "Company", "shape"  # "Calloway Pharma" read as a place by the small model
     if label in ("GPE", "LOC", "FAC"):
         return "Location", "label"
     if any(w in shapes["agency_words"] for w in lowered) and not lowered[-1] in shapes["company_suffixes"]:
         return "GovernmentAgency", "shape"
     if any(w in shapes["media_words"] for w in lowered[1:] or lowered):
         return "MediaOutlet", "shape"
+    if any(w in shapes["company_words"] for w in lowered):
+        return "Company", "shape"
     if any(w in shapes["organization_words"] for w in lowered):
         return "Organization", "shape"
     if lowered[-1] in shapes["company_suffixes"] and len(words) > 1:
@@ -501,7 +505,7 @@ def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
         nxt = m.token_end
         if nxt + 2 < len(sdoc) and sdoc[nxt].text == "(" and sdoc[nxt + 2].text == ")":
             inner = sdoc[nxt + 1].text
-            if (inner.isupper() and inner[0] == m.text[0] and len(inner) >= 2) or (
+            if (inner.isupper() and len(inner) >= 2 and _initials_of(inner, m.text)) or (
                     m.type == "Drug" and inner.isalpha() and inner.islower()):
                 target[name_key(inner)] = target.get(name_key(m.name), m.name)
                 types[name_key(inner)] = m.type
@@ -563,6 +567,17 @@ def _is_acronym(short: str, name: str) -> bool:
         return False
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in ("and", "of", "the", "for"))
     return initials.upper() == letters and len(name.split()) > 1
+
+
+def _initials_of(short: str, name: str) -> bool:
+    """ "KRPIA" for "Korea Research-based Pharmaceutical Industry Association": the letters of
+    ``short`` are capitals of ``name`` in order, from its first (so "Argentina (AP)" is no acronym)."""
+    letters = [c for c in short if c.isalpha()]
+    capitals = [c for c in name if c.isupper()]
+    if not letters or not capitals or letters[0] != capitals[0]:
+        return False
+    it = iter(capitals[1:])
+    return all(any(c == x for x in it) for c in letters[1:])
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:

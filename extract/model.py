@@ -45,9 +45,13 @@ class Evidence:
     sentence: str
     start: int
     end: int
+    rule: str | None = None  # the id of the pattern or rule family that produced the edge
 
     def as_dict(self) -> dict:
-        return {"doc": self.doc, "sentence": self.sentence, "start": self.start, "end": self.end}
+        out = {"doc": self.doc, "sentence": self.sentence, "start": self.start, "end": self.end}
+        if self.rule is not None:
+            out["rule"] = self.rule
+        return out
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,11 @@ from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, 
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
+from .patterns import iter_matches
 from .pairs import allowed, candidate_pairs, load_model, pair_features, score_pair
 
 EVENTS = ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH")
+UNDIRECTED_RELATIONS = frozenset({"PARTNERS_WITH", "SIGNS_AGREEMENT_WITH"})
 PLACE_TYPES = frozenset({"Country", "Location"})
 PRODUCT_TYPES = frozenset({"Drug", "Technology"})
 PARTY_TYPES = frozenset({"Company", "Organization", "GovernmentAgency"})
@@ -128,17 +130,96 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
         if not s.mentions:
             continue
         events = events_of[s.index]
-        out += events
-        out += _works_for(s, mentions)
-        out += _located_in(s)
-        out += _develops(s)
-        out += _subsidiary_of(s)
+        out += _tagged(events, "code.events")
+        out += _tagged(_works_for(s, mentions), "code.works_for")
+        out += _tagged(_located_in(s), "code.located_in")
+        out += _tagged(_develops(s), "code.develops")
+        out += _tagged(_subsidiary_of(s), "code.subsidiary_of")
         if not events:
             _carry_terms(s, out)
-    out += _name_subsidiaries(mentions, sentences)
-    out += _dateline_location(sentences, out)
+    out += _tagged(_name_subsidiaries(mentions, sentences), "code.unit_names")
+    out += _tagged(_dateline_location(sentences, out), "code.dateline")
+    out += _tagged(_agency_datelines(sentences), "code.agency_dateline")
+    out = _patterns_decide_direction(out, _from_patterns(sdoc, sentences))
     out += _learned(sdoc, sentences, out)
     return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
+
+
+def _patterns_decide_direction(found: list[Relation], patterned: list[Relation]) -> list[Relation]:
+    """A pattern row names the direction of its phrasing ("licensed X to Y"): the generic rules'
+    reverse reading of the same pair in the same sentence goes."""
+    reverse = {(r.object, r.relation, r.subject, r.evidence.start) for r in patterned
+               if r.relation not in UNDIRECTED_RELATIONS}
+    kept = [r for r in found if (r.subject, r.relation, r.object, r.evidence.start) not in reverse]
+    return kept + patterned
+
+
+def _tagged(relations: list[Relation], rule: str) -> list[Relation]:
+    return [r if r.evidence.rule else replace(r, evidence=replace(r.evidence, rule=rule)) for r in relations]
+
+
+def _clause_subject(s: _Sentence, token) -> list[EntityMention]:
+    """The subject of the clause ``token`` sits in: its own verb's, climbing noun and preposition heads."""
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX"):
+            found = _subject(s, token)
+            if found:
+                return found
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return []
+
+
+def _from_patterns(sdoc, sentences) -> list[Relation]:
+    """Edges of the pattern table ``data/patterns.json`` (see ``patterns.py``)."""
+    sentence_of = {}
+    for s in sentences:
+        if s.mentions:
+            sentence_of.update((i, s) for i in range(s.sent.start, s.sent.end))
+    out = []
+    for row, anchors in iter_matches(sdoc):
+        s = sentence_of.get(next(iter(anchors.values())).i)
+        if s is None:
+            continue
+        ends = {}
+        for end in ("subject", "object"):
+            source = row.get(f"{end}_from")
+            ends[end] = _clause_subject(s, anchors[source]) if source else s.head_entity(anchors[end])
+        trigger = anchors.get("trigger") or anchors.get("verb")
+        rel = row["relation"]
+        conf = min(row["confidence"], _confidence(trigger)) if trigger is not None else row["confidence"]
+        clause = _clause(trigger) if trigger is not None else None
+        terms = (_terms(s, clause) or _terms(s)) if rel in EVENTS else {}
+        date = (_date(s, clause) or _date(s)) if rel in EVENTS else None
+        evidence = replace(s.evidence(), rule=row["id"])
+        for a in ends["subject"]:
+            for b in ends["object"]:
+                if a.name != b.name and allowed(rel, a, b):
+                    out.append(Relation(a.name, rel, b.name, evidence, conf, amount=terms.get("amount"),
+                                        upfront=terms.get("upfront"), milestones=terms.get("milestones"),
+                                        date=date))
+    return out
+
+
+def _agency_datelines(sentences) -> list[Relation]:
+    """A wire dateline "CITY, REGION (AGENCY)": the agency is based in the places it names."""
+    out = []
+    for s in sentences:
+        tokens = s.sent
+        paren = next((t for t in tokens[:12] if t.text == "("), None)
+        if paren is None or paren.i + 2 >= tokens.end or tokens.doc[paren.i + 2].text != ")":
+            continue
+        agency = s.at(tokens.doc[paren.i + 1])
+        if agency is None or agency.type not in ORG_TYPES:
+            continue
+        before = tokens.doc[tokens.start:paren.i]
+        if not before or not all(t.is_upper or t.is_punct or t.is_title for t in before if not t.is_space):
+            continue
+        places = {s.at(t).name: s.at(t) for t in before if s.at(t) is not None and s.at(t).type in PLACE_TYPES}
+        for place in places.values():
+            out.append(Relation(agency.name, "LOCATED_IN", place.name, s.evidence(), LIKELY))
+    return out
 
 
 def _learned(sdoc, sentences, found: list[Relation]) -> list[Relation]:
@@ -146,7 +227,8 @@ def _learned(sdoc, sentences, found: list[Relation]) -> list[Relation]:
     model = load_model()
     if model is None:
         return []
-    have = {(r.subject, r.relation, r.object, r.evidence.start) for r in found}
+    # a pair a rule already relates (either way) in that sentence is the rule's to decide
+    have = {(x, r.relation, y, r.evidence.start) for r in found for x, y in ((r.subject, r.object), (r.object, r.subject))}
     out = []
     for s in sentences:
         if len(s.mentions) < 2:
@@ -166,7 +248,7 @@ def _learned(sdoc, sentences, found: list[Relation]) -> list[Relation]:
                 if "neg" in feats or any(f.startswith("aux=") for f in feats) or "pf=hedge" in feats:
                     conf = WEAK
                 terms = _terms(s) if rel in EVENTS else {}
-                out.append(Relation(a.name, rel, b.name, s.evidence(), conf, amount=terms.get("amount"),
+                out.append(Relation(a.name, rel, b.name, replace(s.evidence(), rule="learned.pairs"), conf, amount=terms.get("amount"),
                                     upfront=terms.get("upfront"), milestones=terms.get("milestones"),
                                     date=_date(s) if rel in EVENTS else None))
     return out
