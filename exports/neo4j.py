@@ -41,7 +41,7 @@ import networkx as nx
 from newsgraph.errors import ExportError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES
 
-from .atomic import atomic_dir
+from .atomic import atomic_dir, file_mode
 from .cypher import cypher_literal, cypher_name
 
 FORMAT = "neo4j"
@@ -268,19 +268,36 @@ def _csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def array_delimiter(graph: nx.MultiDiGraph) -> str:
-    """A character that appears in no list element (aliases, evidence, sources) of ``graph``."""
-    texts = [a for _, aliases in graph.nodes(data="aliases") for a in aliases or ()]
+    """A character that appears in no list element (aliases, evidence, sources) of ``graph``.
+
+    The usual candidates first, then every private-use character of the Basic Multilingual
+    Plane (neo4j-admin reads the delimiter as one Java ``char``). Where text holds all of
+    them, the first candidate is used and ``_join`` replaces it inside values with U+FFFD:
+    one odd character in one hostile value, instead of no export at all.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("company:x", aliases=["A|B", "\x1f\x1e\x1d\x1c\ue000"])
+    >>> hex(ord(array_delimiter(g)))
+    '0xe001'
+    """
+    used: set[str] = set()
+    for _, aliases in graph.nodes(data="aliases"):
+        for alias in aliases or ():
+            used.update(str(alias))
     for _, _, data in graph.edges(data=True):
-        texts += [e["sentence"] for e in data.get("evidence", [])]
-        texts += [e["doc"] for e in data.get("evidence", [])]
-    for char in _ARRAY_DELIMITERS:
-        if not any(char in str(t) for t in texts):
+        for evidence in data.get("evidence", []):
+            used.update(str(evidence["sentence"]))
+            used.update(str(evidence["doc"]))
+    for char in _candidates():
+        if char not in used:
             return char
-    raise ExportError("no array delimiter is free: every candidate appears in the text")
+    return _ARRAY_DELIMITERS[0]
 
 
-def _join(values: list | None, delimiter: str) -> str | None:
-    return delimiter.join(values) if values else None
+def _candidates() -> Iterator[str]:
+    yield from _ARRAY_DELIMITERS
+    yield from (chr(code) for code in range(0xE001, 0xF900))
 
 
 def generate_csv(graph: nx.MultiDiGraph, delimiter: str | None = None) -> dict[str, Iterator[str]]:
@@ -365,7 +382,7 @@ def write_neo4j(graph: nx.MultiDiGraph, path: str | Path, batch_size: int = SCRI
         for name, chunks in files.items():
             with open(tmp / name, "w", encoding="utf-8", newline="\n") as fh:
                 fh.writelines(chunks)
-            os.chmod(tmp / name, 0o755 if name.endswith(".sh") else 0o644)
+            os.chmod(tmp / name, file_mode(name.endswith(".sh")))
     return path
 
 

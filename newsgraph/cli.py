@@ -16,7 +16,7 @@ import click
 from newsgraph import commands
 from newsgraph.errors import NewsgraphError
 from newsgraph.options import (EXIT_NOTHING_READ, fail, handle_errors, model_option,
-                               quiet_option)
+                               quiet_option, safe_text, warn)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsgraph")
@@ -109,16 +109,16 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
     except NewsgraphError as exc:
         if not quiet:
             for warning in report.ingest.warnings:
-                click.echo(f"newsgraph: warning: {warning}", err=True)
+                warn(warning)
         fail(str(exc), EXIT_NOTHING_READ)
     if not quiet:
         for warning in report.ingest.warnings:
-            click.echo(f"newsgraph: warning: {warning}", err=True)
+            warn(warning)
     written = write_all(graph, out_dir, formats or None, options,
                         state=lambda folder: write_state(merger, folder, model=model))
     if not quiet:
         click.echo(report.summary(graph), err=True)
-        click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)
+        click.echo(safe_text("wrote: " + ", ".join(str(p) for p in written)), err=True)
 
 
 def _add_plugin_commands() -> None:

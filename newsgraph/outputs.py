@@ -16,6 +16,11 @@ When OUT is a mount point (a container volume) or its parent folder is not writa
 nothing can be renamed over OUT itself: the staging folder is then made inside OUT
 (``OUT/.newsgraph.staging-XXXX``) and each export moved into place on its own. Each file
 and folder is still replaced atomically, but a kill can leave a mix of two builds.
+The same holds when something is mounted anywhere inside OUT (a bind mount, a volume):
+swapping OUT would carry the mount into the old build's folder, which is then deleted,
+so the build writes in place, goes into no mounted folder it does not write, and never
+deletes through a mount point (``_remove_tree``). Mount points are read from
+``/proc/self/mountinfo``: ``os.path.ismount`` misses a bind mount of the same file system.
 
 Two builds into one OUT are kept apart by ``output_lock``: an ``fcntl.flock`` on
 ``.OUT.lock`` next to OUT. The second build fails at once with a one-line message
@@ -35,6 +40,7 @@ import ctypes
 import errno
 import fcntl
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +49,7 @@ from pathlib import Path
 from typing import Iterator
 
 from newsgraph.errors import ExportError
+from newsgraph.exports.atomic import dir_mode
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -116,18 +123,70 @@ def recover(out_dir: str | Path) -> None:
     previous = _sibling(out, "previous")
     if previous.is_dir():
         if out.exists():
-            shutil.rmtree(previous, ignore_errors=True)  # the swap had finished
+            _remove_tree(previous)  # the swap had finished
         else:
             os.rename(previous, out)
     leftovers = [*out.parent.glob(f".{out.name}.staging-*")] if out.parent.is_dir() else []
     leftovers += [*out.glob(".newsgraph.staging-*")] if out.is_dir() else []
     for leftover in leftovers:
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_tree(leftover)
 
 
 def _in_place(out: Path) -> bool:
-    """True where OUT cannot be renamed: a mount point, or a parent folder we cannot write."""
-    return out.is_dir() and (os.path.ismount(out) or not os.access(out.parent, os.W_OK))
+    """True where OUT cannot be swapped: a mount point, a mount inside, or a read-only parent."""
+    return out.is_dir() and (os.path.ismount(out) or bool(mounts_within(out))
+                             or not os.access(out.parent, os.W_OK))
+
+
+def mounts_within(folder: Path) -> list[Path]:
+    """The mount points at or below ``folder`` (a resolved path), from ``/proc/self/mountinfo``."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        fields = line.split(" ")
+        if len(fields) < 5:
+            continue
+        # spaces, tabs, newlines and backslashes in the mount point are octal escapes
+        point = Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4]))
+        if point == folder or folder in point.parents:
+            found.append(point)
+    return found
+
+
+def _holds_mount(path: Path, mounts: list[Path]) -> bool:
+    return any(m == path or path in m.parents for m in mounts)
+
+
+def _remove_tree(path: Path) -> None:
+    """``shutil.rmtree`` that never deletes inside a mount point: what is mounted stays."""
+    path = Path(path)
+    mounts = mounts_within(_resolve(path)) if os.path.lexists(path) else []
+    if not mounts:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+
+    def remove(folder: Path) -> None:
+        if _resolve(folder) in mounts:
+            return
+        for entry in os.scandir(folder):
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    remove(Path(entry.path))
+                    os.rmdir(entry.path)  # fails, as it should, for what still holds a mount
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+    remove(path)
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 @contextmanager
@@ -149,7 +208,7 @@ def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
                 staging = Path(tempfile.mkdtemp(dir=out, prefix=".newsgraph.staging-"))
             else:
                 staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
-            os.chmod(staging, (out.stat().st_mode & 0o7777) if out.is_dir() else 0o755)
+            os.chmod(staging, (out.stat().st_mode & 0o7777) if out.is_dir() else dir_mode())
             yield staging
             if in_place:
                 _move_entries(staging, out)
@@ -162,7 +221,7 @@ def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
             raise ExportError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from exc
         finally:
             if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
+                _remove_tree(staging)
 
 
 def _carry_over(out: Path, staging: Path) -> None:
@@ -181,19 +240,29 @@ def _carry_over(out: Path, staging: Path) -> None:
             _link_or_copy(entry, target)
 
 
-def _move_entries(staging: Path, out: Path) -> None:
-    """Move each export from a staging folder inside OUT into place, each one atomically."""
+def _move_entries(staging: Path, out: Path, mounts: list[Path] | None = None) -> None:
+    """Move each export from a staging folder inside OUT into place, each one atomically.
+
+    A folder that is, or holds, a mount point is never swapped away: its entries are moved
+    into it one by one, and what the build does not write stays where it is.
+    """
+    mounts = mounts_within(_resolve(out)) if mounts is None else mounts
     for entry in sorted(staging.iterdir()):
         target = out / entry.name
         if entry.is_dir() and target.is_dir() and not target.is_symlink():
+            if _holds_mount(_resolve(target), mounts):
+                _move_entries(entry, target, mounts)
+                continue
             if _exchange(entry, target):
-                shutil.rmtree(entry, ignore_errors=True)
+                _remove_tree(entry)
                 continue
             previous = out / f".{entry.name}.previous"
-            shutil.rmtree(previous, ignore_errors=True)
+            _remove_tree(previous)
             os.rename(target, previous)
             os.rename(entry, target)
-            shutil.rmtree(previous, ignore_errors=True)
+            _remove_tree(previous)
+        elif _resolve(target) in mounts:
+            raise OSError(errno.EBUSY, "a file system is mounted there", str(target))
         else:
             os.replace(entry, target)
     staging.rmdir()
@@ -211,12 +280,12 @@ def _swap(staging: Path, out: Path) -> None:
     if not os.path.lexists(out):
         os.rename(staging, out)
     elif _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+        _remove_tree(staging)  # now the previous build
     else:
         previous = _sibling(out, "previous")
         os.rename(out, previous)
         os.rename(staging, out)
-        shutil.rmtree(previous, ignore_errors=True)
+        _remove_tree(previous)
     _fsync_dir(out.parent)
 
 
