@@ -276,7 +276,7 @@ def test_head_and_options_are_answered(server):
 
 
 def test_clients_hanging_up_leave_no_tracebacks_in_the_log(build):
-    running = Server(build, "--timeout", "2", "--max-rows", "50", "--cors", ORIGIN)
+    running = Server(build)
     try:
         request = (f"GET /sparql?{urllib.parse.urlencode({'query': CARTESIAN})} HTTP/1.0\r\n"
                    "Accept: text/csv\r\n\r\n").encode()
