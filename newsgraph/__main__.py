@@ -1,0 +1,4 @@
+"""``python -m newsgraph``: the ``newsgraph`` command, for environments whose scripts folder is not on PATH."""
+from newsgraph.cli import main
+
+main(prog_name="newsgraph")
