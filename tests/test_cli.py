@@ -100,4 +100,4 @@ def test_help_subcommand_shows_the_same_help_as_dash_dash_help():
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "newsgraph: error: unknown command 'biuld'; did you mean 'build'? (known: "
-        + ", ".join(sorted(["build", "eval", "help", "load", "query", "serve", "view"])) + ")"]
+        + ", ".join(sorted(["build", "deals", "eval", "help", "load", "query", "serve", "view"])) + ")"]
