@@ -8,7 +8,7 @@ sense, and ``write(graph, path, **options)`` writing it atomically.
 >>> get_exporter("tutle")
 Traceback (most recent call last):
 ...
-newsgraph.errors.ExportError: unknown format 'tutle'; known: html, json, jsonld, neo4j, ntriples, trig, turtle
+newsgraph.errors.ExportError: unknown format 'tutle'; known: deals, deals-jsonl, html, json, jsonld, neo4j, ntriples, trig, turtle
 """
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ EXPORTERS: dict[str, str] = {
     "ntriples": "rdf_ntriples",
     "jsonld": "rdf_jsonld",
     "trig": "rdf_trig",
+    "deals": "deals_csv",
+    "deals-jsonl": "deals_jsonl",
 }
 #: the formats ``newsgraph build`` writes when no ``--format`` is given
-DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html", "turtle")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html", "turtle", "deals", "deals-jsonl")
 
 
 def known_formats() -> list[str]:

@@ -121,6 +121,36 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
         click.echo(safe_text("wrote: " + ", ".join(str(p) for p in written)), err=True)
 
 
+@main.command("help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx, command):
+    """Show the help of newsgraph, or of one COMMAND (the same as COMMAND --help).
+
+    \b
+    Example:
+      newsgraph help build
+    """
+    parent = ctx.parent
+    if command is None:
+        click.echo(parent.get_help())
+        return
+    sub = main.get_command(parent, command)
+    if sub is None:
+        fail(_unknown_command(command))
+    with click.Context(sub, info_name=command, parent=parent) as sub_ctx:
+        click.echo(sub.get_help(sub_ctx))
+
+
+def _unknown_command(name: str) -> str:
+    import difflib
+
+    known = sorted(main.commands)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown command {name!r}{hint} (known: {', '.join(known)})"
+
+
 def _add_plugin_commands() -> None:
     """Add the subcommands of every module in ``newsgraph/commands/`` (its ``COMMANDS`` list)."""
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

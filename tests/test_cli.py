@@ -83,3 +83,21 @@ def test_help_ends_with_an_example():
     assert proc.returncode == 0
     assert proc.stdout.rstrip().splitlines()[-1].strip().startswith(("newsgraph build", "-"))
     assert "Example:" in proc.stdout
+
+
+def test_python_dash_m_newsgraph_is_the_command():
+    proc = subprocess.run([sys.executable, "-m", "newsgraph", "--help"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: newsgraph [OPTIONS] COMMAND")
+    assert "build" in proc.stdout and "query" in proc.stdout
+
+
+def test_help_subcommand_shows_the_same_help_as_dash_dash_help():
+    assert run("help").stdout == run("--help").stdout
+    assert run("help", "build").stdout == run("build", "--help").stdout
+    proc = run("help", "biuld")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "newsgraph: error: unknown command 'biuld'; did you mean 'build'? (known: "
+        + ", ".join(sorted(["build", "deals", "eval", "help", "load", "query", "serve", "view"])) + ")"]
