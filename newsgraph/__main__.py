@@ -1,4 +1,5 @@
 """``python -m newsgraph``: the ``newsgraph`` command, for environments whose scripts folder is not on PATH."""
 from newsgraph.cli import main
 
-main(prog_name="newsgraph")
+if __name__ == "__main__":
+    main(prog_name="newsgraph")
