@@ -15,7 +15,7 @@ are removed from the build folder, so it never holds a ``graph.nt`` of an older 
 >>> get_exporter("tutle")
 Traceback (most recent call last):
 ...
-newsgraph.errors.ExportError: unknown format 'tutle'; did you mean 'turtle'? known: html, json, jsonld, neo4j, ntriples, trig, turtle
+newsgraph.errors.ExportError: unknown format 'tutle'; did you mean 'turtle'? known: deals, deals-jsonl, html, json, jsonld, neo4j, ntriples, trig, turtle
 """
 from __future__ import annotations
 
@@ -38,9 +38,11 @@ EXPORTERS: dict[str, str] = {
     "ntriples": "rdf_ntriples",
     "jsonld": "rdf_jsonld",
     "trig": "rdf_trig",
+    "deals": "deals_csv",
+    "deals-jsonl": "deals_jsonl",
 }
 #: the formats ``newsgraph build`` writes when no ``--format`` is given
-DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html", "turtle")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "neo4j", "html", "turtle", "deals", "deals-jsonl")
 #: written by every build, whatever ``--format`` says: the graph itself
 ALWAYS_WRITTEN = "json"
 #: names that stand for a set of formats in ``--format``
@@ -72,9 +74,9 @@ def resolve_formats(names: Iterable[str] | str | None = None) -> tuple[str, ...]
     or a comma-separated list of them; ``None`` or nothing means ``default``.
 
     >>> resolve_formats(None)
-    ('json', 'neo4j', 'html', 'turtle')
-    >>> resolve_formats(["default", "trig"])
-    ('json', 'neo4j', 'html', 'turtle', 'trig')
+    ('json', 'neo4j', 'html', 'turtle', 'deals', 'deals-jsonl')
+    >>> resolve_formats(["turtle", "trig"])
+    ('json', 'turtle', 'trig')
     """
     if isinstance(names, str):
         names = [names]

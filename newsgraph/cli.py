@@ -15,6 +15,7 @@ import click
 
 from newsgraph import commands
 from newsgraph.errors import NewsgraphError
+from newsgraph.exports import DEFAULT_FORMATS, known_formats
 from newsgraph.options import (EXIT_NOTHING_READ, fail, handle_errors, model_option,
                                quiet_option)
 
@@ -36,8 +37,8 @@ def main() -> None:
 @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), metavar="OUT",
               help="Add INPUT to the build in OUT: only new articles are read and extracted.")
 @click.option("--format", "formats", multiple=True, metavar="NAMES",
-              help="Formats to write, comma-separated or repeated: json, neo4j, html, turtle, ntriples, "
-                   "jsonld, trig, 'default' (json,neo4j,html,turtle) or 'all'. graph.json is always "
+              help=f"Formats to write, comma-separated or repeated: {', '.join(known_formats())}, "
+                   f"'default' ({','.join(DEFAULT_FORMATS)}) or 'all'. graph.json is always "
                    "written; files of formats not written are removed from OUT [default: default].")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out edges below this confidence [default: 0.5].")

@@ -100,7 +100,7 @@ def test_help_subcommand_shows_the_same_help_as_dash_dash_help():
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "newsgraph: error: unknown command 'biuld'; did you mean 'build'? (known: "
-        + ", ".join(sorted(["build", "eval", "help", "load", "query", "serve", "view"])) + ")"]
+        + ", ".join(sorted(["build", "deals", "eval", "help", "load", "query", "serve", "view"])) + ")"]
 
 
 def test_format_writes_graph_json_too_and_removes_stale_exports(tmp_path):
@@ -108,7 +108,8 @@ def test_format_writes_graph_json_too_and_removes_stale_exports(tmp_path):
     assert run("build", SEEDS, "-o", out, "-q").returncode == 0
     (out / "mine.txt").write_text("kept", encoding="utf-8")
     assert sorted(p.name for p in out.iterdir()) == [
-        ".newsgraph", "graph.html", "graph.json", "graph.ttl", "mine.txt", "neo4j"]
+        ".newsgraph", "deals.csv", "deals.jsonl", "graph.html", "graph.json", "graph.ttl", "mine.txt",
+        "neo4j"]
     proc = run("build", SEEDS, "-o", out, "--format", "ntriples,jsonld", "-q")
     assert proc.returncode == 0, proc.stderr
     # graph.json is always written; html, turtle and neo4j of the earlier build are gone
@@ -120,7 +121,8 @@ def test_format_writes_graph_json_too_and_removes_stale_exports(tmp_path):
     proc = run("build", SEEDS, "-o", out, "--format", "default", "--format", "trig", "-q")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        ".newsgraph", "graph.html", "graph.json", "graph.trig", "graph.ttl", "mine.txt", "neo4j"]
+        ".newsgraph", "deals.csv", "deals.jsonl", "graph.html", "graph.json", "graph.trig", "graph.ttl",
+        "mine.txt", "neo4j"]
     assert not any(p.name.startswith(".out.") for p in tmp_path.iterdir())  # no lock file left
 
 
@@ -129,4 +131,4 @@ def test_format_typo_is_caught_before_reading_with_a_suggestion(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "newsgraph: error: unknown format 'ntripels'; did you mean 'ntriples'? known: "
-        "html, json, jsonld, neo4j, ntriples, trig, turtle"]
+        "deals, deals-jsonl, html, json, jsonld, neo4j, ntriples, trig, turtle"]
