@@ -82,6 +82,13 @@ def join_list(items: Iterable) -> str:
     return "; ".join(str(i).replace("\\", "\\\\").replace(";", "\\;") for i in items)
 
 
+def figure_text(field: str, figure: dict) -> str:
+    """One stated figure with its sources: ``total 710000000000 KRW (484000000 USD) [doc-1, doc-2]``."""
+    usd = f" ({plain_number(figure['usd'])} USD)" if figure.get("usd") is not None and figure.get("currency") != "USD" else ""
+    return (f"{field} {plain_number(figure['value'])} {figure.get('currency') or ''}{usd} "
+            f"[{', '.join(s['doc'] for s in figure.get('sources', ()))}]")
+
+
 def deal_row(deal: dict) -> dict[str, object]:
     """The cells of one deal, by column name (numbers as numbers, lists joined)."""
     row: dict[str, object] = {k: deal.get(k) for k in ("id", "type", "status", "announced", "completed")}
@@ -98,9 +105,9 @@ def deal_row(deal: dict) -> dict[str, object]:
         row[field] = money.get("value")
         row[f"{field}_currency"] = money.get("currency")
         row[f"{field}_usd"] = money.get("usd")
-    row["conflicting_figures"] = join_list(
-        f"{field} {plain_number(f['value'])} {f.get('currency') or ''} ({', '.join(s['doc'] for s in f['sources'])})"
-        for field, figures in sorted((deal.get("conflicts") or {}).items()) for f in figures)
+    row["conflicting_figures"] = join_list(figure_text(field, f)
+                                           for field, figures in sorted((deal.get("conflicts") or {}).items())
+                                           for f in figures)
     row["statements"] = join_list(deal.get("statements", ()))
     row["confidence"] = deal.get("confidence")
     row["sources"] = join_list(deal.get("sources", ()))

@@ -50,7 +50,12 @@ from newsgraph.errors import ExportError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES
 from newsgraph.graph.deals import build_deals, deal_rules
 
+<<<<<<< HEAD
 from .atomic import atomic_dir, file_mode
+=======
+from .atomic import atomic_dir
+from .deals_csv import figure_text
+>>>>>>> main
 from .cypher import cypher_literal, cypher_name
 
 FORMAT = "neo4j"
@@ -210,9 +215,8 @@ def deal_rows(deals: list[dict]) -> list[dict]:
         for field, figure in (deal.get("money") or {}).items():
             values.update({field: figure.get("value"), f"{field}_currency": figure.get("currency"),
                            f"{field}_usd": figure.get("usd")})
-        values["conflicting_figures"] = [
-            f"{field} {f['value']!r} {f.get('currency') or ''} ({', '.join(s['doc'] for s in f['sources'])})"
-            for field, figures in sorted((deal.get("conflicts") or {}).items()) for f in figures]
+        values["conflicting_figures"] = [figure_text(field, f) for field, figures in
+                                         sorted((deal.get("conflicts") or {}).items()) for f in figures]
         values["evidence"] = [str(ev.get("sentence", "")) for ev in deal.get("evidence", ())]
         props: dict = {"id": deal["id"]}
         for name, kind in DEAL_PROPERTIES:

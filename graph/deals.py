@@ -367,19 +367,23 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
                 fig = next((f for f in map(_figure, (terms.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
                     stated_here.add(field)
-                    _add_figure(figures[target], fig, [ev], ev_date, own_values, remap)
+                    _add_figure(figures[target], fig, [ev], doc_dates, own_values, remap)
             if field not in stated_here:
                 fig = next((f for f in map(_figure, (m.data.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
                     # a graph without per-sentence terms: the edge's sentences stand for the figure
                     _add_figure(figures[target], fig, [ev for ev in m.data.get("evidence") or ()
-                                                       if isinstance(ev, dict)], ev_date, own_values, remap)
+                                                       if isinstance(ev, dict)], doc_dates, own_values, remap)
     money, conflicts = {}, {}
     for field in rules.money_fields:
         found = list(figures.get(field, {}).values())
         if not found:
             continue
-        found.sort(key=lambda f: (f["_latest"], f["value"], str(f.get("currency")), f.get("usd") or 0))
+        # the most recent article first; when dates cannot tell, the figure more articles state,
+        # then the more precise one ("about $484 million" over "$480 million")
+        found.sort(key=lambda f: (f["_latest"][0], len({r["doc"] for r in f["sources"]}),
+                                  _precision(f["value"]) + _precision(f.get("usd")), f["_latest"][1],
+                                  f["value"], str(f.get("currency")), f.get("usd") or 0))
         for f in found:
             f["sources"].sort(key=lambda r: (r["doc"], r["start"] or 0))
         money[field] = {k: v for k, v in found[-1].items() if k != "_latest"}
@@ -448,7 +452,16 @@ def _announced(members: list[_Edge], ordered: list[dict], terminal: set, doc_dat
     return min(dates) if dates else (min(edge_dates) if edge_dates else None)
 
 
-def _add_figure(found: dict, fig: dict, evidence: list, ev_date, own_values: set, remapped: dict) -> None:
+def _precision(number) -> int:
+    """Significant digits of a stated figure: 484000000 -> 3, 480000000 -> 2."""
+    if not isinstance(number, (int, float)) or number != number or number in (float("inf"), float("-inf")):
+        return 0
+    digits = f"{abs(number):.15g}".replace(".", "").split("e")[0].strip("0")
+    return len(digits)
+
+
+def _add_figure(found: dict, fig: dict, evidence: list, doc_dates: dict, own_values: set, remapped: dict) -> None:
+    """Add a stated figure with the sentences stating it; its recency is its latest article's date."""
     value = (float(fig["value"]), fig.get("currency"))
     if remapped and value in own_values:
         return  # the deal's own edges state this figure already
@@ -461,7 +474,8 @@ def _add_figure(found: dict, fig: dict, evidence: list, ev_date, own_values: set
         ref = _ref(ev)
         if ref not in entry["sources"]:
             entry["sources"].append(ref)
-        entry["_latest"] = max(entry["_latest"], (ev_date(ev) or "", ref["doc"]))
+        date = doc_dates.get(ref["doc"])
+        entry["_latest"] = max(entry["_latest"], (date if isinstance(date, str) else "", ref["doc"]))
 
 
 def _is_lead(rules: DealRules, graph, nid: str, evidence: list[dict]) -> bool:

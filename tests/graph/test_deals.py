@@ -266,3 +266,16 @@ def test_two_dollar_figures_for_one_sum_in_won_are_both_kept():
     assert (deal["money"]["total"]["value"], deal["money"]["total"]["usd"]) == (7.1e11, 4.8e8)
     assert [f["usd"] for f in deal["conflicts"]["total"]] == [4.8e8, 4.84e8]
     assert [(p["role"], p["type"]) for p in deal["parties"]] == [("investor", "Company"), ("investee", "Country")]
+
+
+def test_when_article_dates_cannot_order_figures_the_more_precise_one_is_shown():
+    d1, (s1,) = _doc("u1", None, "Roan Bio is putting 710 billion won (about $484 million) into Norland.")
+    d2, (s2,) = _doc("u0", None, "Roan Bio will invest 710 billion won, or some $480 million, in Norland by 2026.")
+    ents = (Entity("Roan Bio", "Company"), Entity("Norland", "Country"))
+    graph = build_graph([Extraction(d, ents, (Relation("Roan Bio", "INVESTS_IN", "Norland", s,
+                                                       amount=Amount(7.1e11, "KRW", usd), date=date),))
+                         for d, s, usd, date in ((d1, s1, 4.84e8, None), (d2, s2, 4.8e8, "2026"))])
+    [deal] = build_deals(graph)
+    # "by 2026" dates the investment, not the article: it does not make that figure the newer one
+    assert deal["money"]["total"]["usd"] == 4.84e8
+    assert deal["announced"] == "2026"
