@@ -50,12 +50,8 @@ from newsgraph.errors import ExportError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES
 from newsgraph.graph.deals import build_deals, deal_rules
 
-<<<<<<< HEAD
 from .atomic import atomic_dir, file_mode
-=======
-from .atomic import atomic_dir
 from .deals_csv import figure_text
->>>>>>> main
 from .cypher import cypher_literal, cypher_name
 
 FORMAT = "neo4j"

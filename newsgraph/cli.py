@@ -116,13 +116,8 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
         fail(str(exc), EXIT_NOTHING_READ)
     if not quiet:
         for warning in report.ingest.warnings:
-<<<<<<< HEAD
             warn(warning)
-    written = write_all(graph, out_dir, formats or None, options,
-=======
-            click.echo(f"newsgraph: warning: {warning}", err=True)
     written = write_all(graph, out_dir, formats, options,
->>>>>>> main
                         state=lambda folder: write_state(merger, folder, model=model))
     if not quiet:
         click.echo(report.summary(graph), err=True)
