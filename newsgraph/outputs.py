@@ -59,6 +59,19 @@ _AT_FDCWD = -100
 _held: dict[Path, list] = {}
 
 
+def _close_locks_in_child() -> None:
+    # a forked worker must not keep the build's lock alive once the build has died
+    for fh, _ in _held.values():
+        try:
+            fh.close()
+        except OSError:
+            pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_locks_in_child)
+
+
 def _resolve(out_dir: str | Path) -> Path:
     # a symlinked OUT keeps its link: the folder it points to is the one replaced
     return Path(os.path.realpath(os.path.abspath(out_dir)))
