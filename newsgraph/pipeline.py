@@ -8,6 +8,7 @@ merged batch by batch, and only their compact records stay in memory.
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
 import os
 import sys
@@ -58,16 +59,23 @@ class BuildReport:
 
 def _unique(documents: Iterable[Document], report: BuildReport, known: GraphMerger
             ) -> Iterator[Document]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, bytes]] = {}
     for doc in documents:
         if doc.id in known:
             report.already += 1
             continue
+        digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest()
         if doc.id in seen:
+            first, first_digest = seen[doc.id]
             report.duplicates += 1
-            report.ingest.warnings.append(f"{doc.path}: same content as {seen[doc.id]}; read once")
+            if digest == first_digest:
+                report.ingest.warnings.append(f"{doc.path}: same content as {first}; read once")
+            else:
+                report.ingest.warnings.append(
+                    f"{doc.path}: id {doc.id!r} is already used by {first} for a different text; "
+                    "this article is skipped (give each article its own id)")
             continue
-        seen[doc.id] = doc.path or doc.id
+        seen[doc.id] = (doc.path or doc.id, digest)
         yield doc
 
 
