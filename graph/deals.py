@@ -76,6 +76,7 @@ class DealRules:
     regions: frozenset[str]
     skip_statements: frozenset[str]
     merged_money: dict
+    any_status: re.Pattern  # every status cue in one regex
 
     @property
     def relations(self) -> frozenset[str]:
@@ -88,6 +89,12 @@ class DealRules:
     @property
     def type_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.id for t in self.types))
+
+
+@lru_cache(maxsize=None)
+def _union(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
+    """One case-insensitive regex matching where any of ``patterns`` does."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
 def _compile(path: Path, where: str, pattern, case: bool = False) -> re.Pattern:
@@ -154,7 +161,8 @@ def deal_rules(path: str | Path = DATA_FILE) -> DealRules:
         territory_types=frozenset(data["territory_types"]), lead_investor=tuple(data["lead_investor"]),
         regions=frozenset(r.lower() for r in data["regions"]),
         skip_statements=frozenset(data["skip_statements"]),
-        merged_money=data.get("merged_money", {}))
+        merged_money=data.get("merged_money", {}),
+        any_status=_union(tuple(c for _, cues in statuses for c in cues)))
 
 
 # ---------------------------------------------------------------- edges to deals
@@ -174,13 +182,15 @@ def _classify(rules: DealRules, relation: str, object_type: str | None, sentence
             continue
         if dtype.object_types is not None and object_type not in dtype.object_types:
             continue
-        if dtype.cues and not any(c.search(s) for c in dtype.cues for s in sentences):
+        if dtype.cues and not any(_union(dtype.cues).search(s) for s in sentences):
             continue
         return dtype
     return None
 
 
 def _status_of(rules: DealRules, sentence: str) -> tuple[int, str] | None:
+    if not rules.any_status.search(sentence):
+        return None  # one search for the many sentences that say nothing of a status
     for rank, (status, cues) in enumerate(rules.statuses):
         if any(c.search(sentence) for c in cues):
             return rank, status
@@ -220,7 +230,8 @@ def build_deals(graph: nx.MultiDiGraph, rules: DealRules | None = None) -> list[
 
     groups = _group(edges)
     names = _NameIndex(graph)
-    deals = [_deal(graph, rules, [edges[i] for i in group], doc_dates, names) for group in groups]
+    places = _place_names(graph)
+    deals = [_deal(graph, rules, [edges[i] for i in group], doc_dates, names, places) for group in groups]
     deals.sort(key=lambda d: (d["announced"] or "9999", d["id"]))
     return deals
 
@@ -306,7 +317,8 @@ def _figure(money: dict) -> dict | None:
     return out
 
 
-def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names: _NameIndex) -> dict:
+def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names: _NameIndex,
+          places: frozenset[str]) -> dict:
     rank = {t: i for i, t in enumerate(rules.type_rank)}
     dtype = min((m.dtype for m in members), key=lambda t: rank[t.id])
     evidence: dict[tuple, dict] = {}
@@ -360,14 +372,17 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
     for m in sorted(members, key=lambda m: m.relation != dtype.relation):
         remap = {} if m.relation == dtype.relation else rules.merged_money.get(m.relation, {})
         stated_here = set()
-        for field, attrs in rules.money:
-            target = remap.get(field, field)
-            for ev in m.data.get("evidence") or ():
-                terms = (ev.get("terms") or {}) if isinstance(ev, dict) else {}
+        for ev in m.data.get("evidence") or ():
+            terms = ev.get("terms") if isinstance(ev, dict) else None
+            if not terms:
+                continue
+            for field, attrs in rules.money:
                 fig = next((f for f in map(_figure, (terms.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
                     stated_here.add(field)
-                    _add_figure(figures[target], fig, [ev], doc_dates, own_values, remap)
+                    _add_figure(figures[remap.get(field, field)], fig, [ev], doc_dates, own_values, remap)
+        for field, attrs in rules.money:
+            target = remap.get(field, field)
             if field not in stated_here:
                 fig = next((f for f in map(_figure, (m.data.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
@@ -386,9 +401,9 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
                                   f["value"], str(f.get("currency")), f.get("usd") or 0))
         for f in found:
             f["sources"].sort(key=lambda r: (r["doc"], r["start"] or 0))
-        money[field] = {k: v for k, v in found[-1].items() if k != "_latest"}
+        money[field] = {k: v for k, v in found[-1].items() if not k.startswith("_")}
         if len(found) > 1:
-            conflicts[field] = [{k: v for k, v in f.items() if k != "_latest"} for f in reversed(found)]
+            conflicts[field] = [{k: v for k, v in f.items() if not k.startswith("_")} for f in reversed(found)]
 
     # status: the latest sentence with a cue; dates of announcement and completion
     status, status_source, completed = rules.default_status, None, None
@@ -407,7 +422,6 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
 
     territory: dict[str, dict] = {}
     if dtype.id in rules.territory_types:
-        places = _place_names(graph)
         for ev in ordered:
             for value in _territories(rules, str(ev.get("sentence", "")), places):
                 territory.setdefault(value, {"value": value, "source": _ref(ev)})
@@ -469,10 +483,12 @@ def _add_figure(found: dict, fig: dict, evidence: list, doc_dates: dict, own_val
         own_values.add(value)
     # a figure is its value, currency and stated USD: "$480 million" and "$484 million" for
     # one 710 billion won are two statements, both kept
-    entry = found.setdefault(value + (fig.get("usd"),), {**fig, "sources": [], "_latest": ("", "")})
+    entry = found.setdefault(value + (fig.get("usd"),), {**fig, "sources": [], "_latest": ("", ""), "_seen": set()})
     for ev in evidence:
         ref = _ref(ev)
-        if ref not in entry["sources"]:
+        key = (ref["doc"], ref["start"], ref["end"])
+        if key not in entry["_seen"]:
+            entry["_seen"].add(key)
             entry["sources"].append(ref)
         date = doc_dates.get(ref["doc"])
         entry["_latest"] = max(entry["_latest"], (date if isinstance(date, str) else "", ref["doc"]))
@@ -481,12 +497,18 @@ def _add_figure(found: dict, fig: dict, evidence: list, doc_dates: dict, own_val
 def _is_lead(rules: DealRules, graph, nid: str, evidence: list[dict]) -> bool:
     data = graph.nodes[nid]
     forms = [n for n in [data.get("label"), *(data.get("aliases") or ())] if isinstance(n, str) and n]
-    for template in rules.lead_investor:
+    # most sentences say nothing of leading: look closer only where "led" and the name both occur
+    sentences = [s for s in (str(ev.get("sentence", "")) for ev in evidence) if "led" in s.lower()]
+    for sentence in sentences:
         for form in forms:
-            pattern = re.compile(template.replace("{name}", re.escape(form)))
-            if any(pattern.search(str(ev.get("sentence", ""))) for ev in evidence):
+            if form in sentence and any(_lead_pattern(t, form).search(sentence) for t in rules.lead_investor):
                 return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _lead_pattern(template: str, name: str) -> re.Pattern:
+    return re.compile(template.replace("{name}", re.escape(name)))
 
 
 def _place_names(graph) -> frozenset[str]:
