@@ -75,6 +75,9 @@ class DealRules:
     lead_investor: tuple[str, ...]
     regions: frozenset[str]
     skip_statements: frozenset[str]
+    asset_owner_roles: frozenset[str]
+    status_needs: dict  # status -> the extraction statements it needs (a rejection needs a denial)
+    status_not: dict  # status -> regexes that, matched, mean the sentence does not say it
     merged_money: dict
     any_status: re.Pattern  # every status cue in one regex
 
@@ -161,6 +164,10 @@ def deal_rules(path: str | Path = DATA_FILE) -> DealRules:
         territory_types=frozenset(data["territory_types"]), lead_investor=tuple(data["lead_investor"]),
         regions=frozenset(r.lower() for r in data["regions"]),
         skip_statements=frozenset(data["skip_statements"]),
+        asset_owner_roles=frozenset(data.get("asset_owner_roles", ())),
+        status_needs={s["status"]: frozenset(s["needs_statement"]) for s in data["statuses"] if "needs_statement" in s},
+        status_not={s["status"]: _union(tuple(_compile(path, f"statuses[{s['status']}].not", c) for c in s["not"]))
+                    for s in data["statuses"] if s.get("not")},
         merged_money=data.get("merged_money", {}),
         any_status=_union(tuple(c for _, cues in statuses for c in cues)))
 
@@ -188,10 +195,15 @@ def _classify(rules: DealRules, relation: str, object_type: str | None, sentence
     return None
 
 
-def _status_of(rules: DealRules, sentence: str) -> tuple[int, str] | None:
+def _status_of(rules: DealRules, sentence: str, statements: frozenset = frozenset()) -> tuple[int, str] | None:
+    """The first status of the table whose cue ``sentence`` matches, given the edges' statements."""
     if not rules.any_status.search(sentence):
         return None  # one search for the many sentences that say nothing of a status
     for rank, (status, cues) in enumerate(rules.statuses):
+        if status in rules.status_needs and not rules.status_needs[status] & statements:
+            continue
+        if status in rules.status_not and rules.status_not[status].search(sentence):
+            continue
         if any(c.search(sentence) for c in cues):
             return rank, status
     return None
@@ -221,7 +233,8 @@ def build_deals(graph: nx.MultiDiGraph, rules: DealRules | None = None) -> list[
         sentences = [str(ev.get("sentence", "")) for ev in evidence]
         statement = data.get("status")
         if statement in rules.skip_statements and not any(
-                (_status_of(rules, s) or (0, ""))[1] in ("rejected", "terminated") for s in sentences):
+                (_status_of(rules, s, frozenset({statement})) or (0, ""))[1] in ("rejected", "terminated")
+                for s in sentences):
             continue
         dtype = _classify(rules, relation, graph.nodes[v].get("type"), sentences)
         if dtype is None:
@@ -231,6 +244,15 @@ def build_deals(graph: nx.MultiDiGraph, rules: DealRules | None = None) -> list[
     groups = _group(edges)
     names = _NameIndex(graph)
     places = _place_names(graph)
+    # who develops which drug or technology, and in which sentences the text says so
+    names.developers = defaultdict(set)
+    names.by_sentence = defaultdict(set)
+    for u, v, data in graph.edges(data=True):
+        if data.get("relation") == "DEVELOPS" and graph.nodes[v].get("type") in _ASSET_TYPES:
+            names.developers[v].add(u)
+            for ev in data.get("evidence") or ():
+                if isinstance(ev, dict):
+                    names.by_sentence[_sentence_key(ev)].add((u, v))
     deals = [_deal(graph, rules, [edges[i] for i in group], doc_dates, names, places) for group in groups]
     deals.sort(key=lambda d: (d["announced"] or "9999", d["id"]))
     return deals
@@ -353,18 +375,27 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
     order = {r: i for i, r in enumerate(rules.role_order)}
     party_list = sorted(parties.values(), key=lambda p: (order.get(p["role"], len(order)), p["label"], p["id"]))
 
-    # the asset: a named drug or technology that is a party, or that a deal sentence names
+    # the asset: a drug or technology that is a party; that a party develops by a sentence
+    # of the deal; or that a deal sentence names and the party granting rights develops
     assets: dict[str, dict] = {}
     for p in party_list:
         if p["role"] == "asset":
             assets[p["id"]] = {"id": p["id"], "label": p["label"], "type": p["type"], "source": None}
     party_ids = {p["id"] for p in party_list}
+    owners = {p["id"] for p in party_list if p["role"] in rules.asset_owner_roles}
+
+    def add_asset(nid: str, ev: dict) -> None:
+        if nid not in party_ids and nid not in assets:
+            data = graph.nodes[nid]
+            assets[nid] = {"id": nid, "label": data.get("label", nid), "type": data.get("type"), "source": _ref(ev)}
+
     for ev in ordered:
+        for developer, nid in sorted(names.by_sentence.get(_sentence_key(ev), ())):
+            if developer in party_ids:
+                add_asset(nid, ev)
         for nid in names.find(str(ev.get("sentence", ""))):
-            if nid not in party_ids and nid not in assets:
-                data = graph.nodes[nid]
-                assets[nid] = {"id": nid, "label": data.get("label", nid), "type": data.get("type"),
-                               "source": _ref(ev)}
+            if names.developers.get(nid, set()) & owners:
+                add_asset(nid, ev)
 
     # money: every stated figure with the sentences stating it; the latest stated one shown
     figures: dict[str, dict[tuple, dict]] = defaultdict(dict)
@@ -408,8 +439,9 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
     # status: the latest sentence with a cue; dates of announcement and completion
     status, status_source, completed = rules.default_status, None, None
     cued = []
+    statements = frozenset(str(m.data["status"]) for m in members if m.data.get("status"))
     for ev in ordered:
-        found = _status_of(rules, str(ev.get("sentence", "")))
+        found = _status_of(rules, str(ev.get("sentence", "")), statements)
         if found is not None:
             cued.append(((ev_date(ev) or ""), -found[0], str(ev.get("doc")), ev.get("start") or 0, found[1], ev))
     if cued:
@@ -428,7 +460,6 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
 
     relations = sorted({(m.u, m.relation, m.v) for m in members})
     digest = hashlib.sha256("\n".join("\x00".join(r) for r in relations).encode("utf-8")).hexdigest()[:16]
-    statements = sorted({str(m.data["status"]) for m in members if m.data.get("status")})
     confidences = [m.data.get("confidence") for m in members if isinstance(m.data.get("confidence"), (int, float))]
     deal = {
         "id": f"deal:{dtype.id}:{digest}",
@@ -441,7 +472,7 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
         "money": money,
         "territory": list(territory.values()),
         "status_source": status_source,
-        "statements": statements,
+        "statements": sorted(statements),
         "confidence": max(confidences) if confidences else None,
         "relations": [{"source": u, "relation": r, "target": v} for u, r, v in relations],
         "sources": sorted({str(ev.get("doc")) for ev in ordered}),
