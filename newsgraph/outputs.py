@@ -9,8 +9,9 @@ exchanges the two folders atomically; the old build, now in the staging path, is
 deleted. Where the file system cannot exchange, OUT is renamed to ``.OUT.previous`` and
 the staging folder to OUT; a run killed between those two renames leaves the previous
 build complete in ``.OUT.previous``, and the next build puts it back before anything
-else (``recover``). Entries of OUT that the build does not write (formats not asked
-for this time, files of the user's) are carried into the new folder as hard links.
+else (``recover``). Entries of OUT that the build does not write (files of the user's)
+are carried into the new folder as hard links, except the export files of formats not
+written this time, which would describe an older graph (``drop``).
 
 When OUT is a mount point (a container volume) or its parent folder is not writable,
 nothing can be renamed over OUT itself: the staging folder is then made inside OUT
@@ -20,7 +21,8 @@ and folder is still replaced atomically, but a kill can leave a mix of two build
 Two builds into one OUT are kept apart by ``output_lock``: an ``fcntl.flock`` on
 ``.OUT.lock`` next to OUT. The second build fails at once with a one-line message
 instead of waiting, as ``flock -n`` does in a crontab; the lock dies with its process,
-so a killed build never leaves a stale lock behind.
+so a killed build never leaves a stale lock behind, and a build that ends removes the
+file (a killed one leaves an unlocked file that the next build takes and removes).
 
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp()) / "out"
@@ -40,7 +42,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from newsgraph.errors import ExportError
 
@@ -80,17 +82,10 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         raise ExportError(f"{out}: cannot write here ({existing} is a file, not a folder)")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+")
     except OSError as exc:
         raise ExportError(f"{out}: cannot write here ({exc.strerror or exc})") from exc
+    fh = _lock_file(out, path)
     try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "unknown"
-            raise ExportError(f"{out}: another newsgraph build is writing here (pid {holder}); "
-                              "try again when it has finished") from None
         try:
             fh.seek(0)
             fh.truncate()
@@ -103,8 +98,43 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
             yield out
         finally:
             del _held[out]
+            # removed while still held, so a build waiting on this file sees it gone and retries
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
     finally:
         fh.close()  # closing releases the flock
+
+
+def _lock_file(out: Path, path: Path):
+    """Open and ``flock`` the lock file at ``path``; a live holder makes this fail at once.
+
+    The holder removes the file when it is done, so the file locked here may have been
+    removed between our ``open`` and our ``flock``: lock again until the file locked is
+    the one at ``path``.
+    """
+    while True:
+        try:
+            fh = open(path, "a+")
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot write here ({exc.strerror or exc})") from exc
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise ExportError(f"{out}: another newsgraph build is writing here (pid {holder}); "
+                              "try again when it has finished") from None
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        mine = os.fstat(fh.fileno())
+        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+            return fh
+        fh.close()
 
 
 def recover(out_dir: str | Path) -> None:
@@ -131,8 +161,11 @@ def _in_place(out: Path) -> bool:
 
 
 @contextmanager
-def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
+def commit_outputs(out_dir: str | Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     """A staging folder to write a build's exports into; it becomes ``out_dir`` as a whole.
+
+    What ``out_dir`` held is kept in the new folder, except the entries named in ``drop``
+    (the export files of formats this build does not write, which describe an older graph).
 
     If the block raises, nothing in ``out_dir`` changes. Every ``OSError`` becomes an
     ``ExportError`` naming the folder (disk full, read-only, permission denied).
@@ -152,9 +185,9 @@ def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
             os.chmod(staging, (out.stat().st_mode & 0o7777) if out.is_dir() else 0o755)
             yield staging
             if in_place:
-                _move_entries(staging, out)
+                _move_entries(staging, out, drop)
             else:
-                _carry_over(out, staging)
+                _carry_over(out, staging, drop)
                 _fsync_dir(staging)
                 _swap(staging, out)
             staging = None
@@ -165,13 +198,14 @@ def commit_outputs(out_dir: str | Path) -> Iterator[Path]:
                 shutil.rmtree(staging, ignore_errors=True)
 
 
-def _carry_over(out: Path, staging: Path) -> None:
-    """Hard-link what OUT holds and this build did not write into the new folder."""
+def _carry_over(out: Path, staging: Path, drop: Iterable[str] = ()) -> None:
+    """Hard-link what OUT holds and this build did not write into the new folder, but ``drop``."""
     if not out.is_dir():
         return
+    drop = set(drop)
     for entry in sorted(out.iterdir()):
         target = staging / entry.name
-        if os.path.lexists(target):
+        if os.path.lexists(target) or entry.name in drop:
             continue
         if entry.is_symlink():
             os.symlink(os.readlink(entry), target)
@@ -181,8 +215,8 @@ def _carry_over(out: Path, staging: Path) -> None:
             _link_or_copy(entry, target)
 
 
-def _move_entries(staging: Path, out: Path) -> None:
-    """Move each export from a staging folder inside OUT into place, each one atomically."""
+def _move_entries(staging: Path, out: Path, drop: Iterable[str] = ()) -> None:
+    """Move each export from a staging folder inside OUT into place, each one atomically; remove ``drop``."""
     for entry in sorted(staging.iterdir()):
         target = out / entry.name
         if entry.is_dir() and target.is_dir() and not target.is_symlink():
@@ -196,6 +230,12 @@ def _move_entries(staging: Path, out: Path) -> None:
             shutil.rmtree(previous, ignore_errors=True)
         else:
             os.replace(entry, target)
+    for name in sorted(set(drop)):
+        stale = out / name
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale)
+        elif os.path.lexists(stale):
+            os.unlink(stale)
     staging.rmdir()
     _fsync_dir(out)
 
