@@ -22,7 +22,8 @@ total is never made up from its parts.
 >>> ex = Extraction(doc, (Entity("Calloway Pharma", "Company"), Entity("Arden Bio", "Company"),
 ...                       Entity("AB-101", "Drug")),
 ...                 (Relation("Calloway Pharma", "LICENSES_FROM", "Arden Bio", ev,
-...                           upfront=Amount(20e6, "USD", 20e6)),))
+...                           upfront=Amount(20e6, "USD", 20e6)),
+...                  Relation("Arden Bio", "DEVELOPS", "AB-101", ev)))
 >>> [deal] = build_deals(build_graph([ex]))
 >>> deal["type"], deal["status"], deal["announced"]
 ('licence', 'announced', '2025-05-02')
