@@ -22,7 +22,8 @@ total is never made up from its parts.
 >>> ex = Extraction(doc, (Entity("Calloway Pharma", "Company"), Entity("Arden Bio", "Company"),
 ...                       Entity("AB-101", "Drug")),
 ...                 (Relation("Calloway Pharma", "LICENSES_FROM", "Arden Bio", ev,
-...                           upfront=Amount(20e6, "USD", 20e6)),))
+...                           upfront=Amount(20e6, "USD", 20e6)),
+...                  Relation("Arden Bio", "DEVELOPS", "AB-101", ev)))
 >>> [deal] = build_deals(build_graph([ex]))
 >>> deal["type"], deal["status"], deal["announced"]
 ('licence', 'announced', '2025-05-02')
@@ -75,7 +76,11 @@ class DealRules:
     lead_investor: tuple[str, ...]
     regions: frozenset[str]
     skip_statements: frozenset[str]
+    asset_owner_roles: frozenset[str]
+    status_needs: dict  # status -> the extraction statements it needs (a rejection needs a denial)
+    status_not: dict  # status -> regexes that, matched, mean the sentence does not say it
     merged_money: dict
+    any_status: re.Pattern  # every status cue in one regex
 
     @property
     def relations(self) -> frozenset[str]:
@@ -88,6 +93,12 @@ class DealRules:
     @property
     def type_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.id for t in self.types))
+
+
+@lru_cache(maxsize=None)
+def _union(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
+    """One case-insensitive regex matching where any of ``patterns`` does."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
 def _compile(path: Path, where: str, pattern, case: bool = False) -> re.Pattern:
@@ -154,7 +165,12 @@ def deal_rules(path: str | Path = DATA_FILE) -> DealRules:
         territory_types=frozenset(data["territory_types"]), lead_investor=tuple(data["lead_investor"]),
         regions=frozenset(r.lower() for r in data["regions"]),
         skip_statements=frozenset(data["skip_statements"]),
-        merged_money=data.get("merged_money", {}))
+        asset_owner_roles=frozenset(data.get("asset_owner_roles", ())),
+        status_needs={s["status"]: frozenset(s["needs_statement"]) for s in data["statuses"] if "needs_statement" in s},
+        status_not={s["status"]: _union(tuple(_compile(path, f"statuses[{s['status']}].not", c) for c in s["not"]))
+                    for s in data["statuses"] if s.get("not")},
+        merged_money=data.get("merged_money", {}),
+        any_status=_union(tuple(c for _, cues in statuses for c in cues)))
 
 
 # ---------------------------------------------------------------- edges to deals
@@ -174,14 +190,21 @@ def _classify(rules: DealRules, relation: str, object_type: str | None, sentence
             continue
         if dtype.object_types is not None and object_type not in dtype.object_types:
             continue
-        if dtype.cues and not any(c.search(s) for c in dtype.cues for s in sentences):
+        if dtype.cues and not any(_union(dtype.cues).search(s) for s in sentences):
             continue
         return dtype
     return None
 
 
-def _status_of(rules: DealRules, sentence: str) -> tuple[int, str] | None:
+def _status_of(rules: DealRules, sentence: str, statements: frozenset = frozenset()) -> tuple[int, str] | None:
+    """The first status of the table whose cue ``sentence`` matches, given the edges' statements."""
+    if not rules.any_status.search(sentence):
+        return None  # one search for the many sentences that say nothing of a status
     for rank, (status, cues) in enumerate(rules.statuses):
+        if status in rules.status_needs and not rules.status_needs[status] & statements:
+            continue
+        if status in rules.status_not and rules.status_not[status].search(sentence):
+            continue
         if any(c.search(sentence) for c in cues):
             return rank, status
     return None
@@ -211,7 +234,8 @@ def build_deals(graph: nx.MultiDiGraph, rules: DealRules | None = None) -> list[
         sentences = [str(ev.get("sentence", "")) for ev in evidence]
         statement = data.get("status")
         if statement in rules.skip_statements and not any(
-                (_status_of(rules, s) or (0, ""))[1] in ("rejected", "terminated") for s in sentences):
+                (_status_of(rules, s, frozenset({statement})) or (0, ""))[1] in ("rejected", "terminated")
+                for s in sentences):
             continue
         dtype = _classify(rules, relation, graph.nodes[v].get("type"), sentences)
         if dtype is None:
@@ -220,7 +244,17 @@ def build_deals(graph: nx.MultiDiGraph, rules: DealRules | None = None) -> list[
 
     groups = _group(edges)
     names = _NameIndex(graph)
-    deals = [_deal(graph, rules, [edges[i] for i in group], doc_dates, names) for group in groups]
+    places = _place_names(graph)
+    # who develops which drug or technology, and in which sentences the text says so
+    names.developers = defaultdict(set)
+    names.by_sentence = defaultdict(set)
+    for u, v, data in graph.edges(data=True):
+        if data.get("relation") == "DEVELOPS" and graph.nodes[v].get("type") in _ASSET_TYPES:
+            names.developers[v].add(u)
+            for ev in data.get("evidence") or ():
+                if isinstance(ev, dict):
+                    names.by_sentence[_sentence_key(ev)].add((u, v))
+    deals = [_deal(graph, rules, [edges[i] for i in group], doc_dates, names, places) for group in groups]
     deals.sort(key=lambda d: (d["announced"] or "9999", d["id"]))
     return deals
 
@@ -306,7 +340,8 @@ def _figure(money: dict) -> dict | None:
     return out
 
 
-def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names: _NameIndex) -> dict:
+def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names: _NameIndex,
+          places: frozenset[str]) -> dict:
     rank = {t: i for i, t in enumerate(rules.type_rank)}
     dtype = min((m.dtype for m in members), key=lambda t: rank[t.id])
     evidence: dict[tuple, dict] = {}
@@ -341,18 +376,27 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
     order = {r: i for i, r in enumerate(rules.role_order)}
     party_list = sorted(parties.values(), key=lambda p: (order.get(p["role"], len(order)), p["label"], p["id"]))
 
-    # the asset: a named drug or technology that is a party, or that a deal sentence names
+    # the asset: a drug or technology that is a party; that a party develops by a sentence
+    # of the deal; or that a deal sentence names and the party granting rights develops
     assets: dict[str, dict] = {}
     for p in party_list:
         if p["role"] == "asset":
             assets[p["id"]] = {"id": p["id"], "label": p["label"], "type": p["type"], "source": None}
     party_ids = {p["id"] for p in party_list}
+    owners = {p["id"] for p in party_list if p["role"] in rules.asset_owner_roles}
+
+    def add_asset(nid: str, ev: dict) -> None:
+        if nid not in party_ids and nid not in assets:
+            data = graph.nodes[nid]
+            assets[nid] = {"id": nid, "label": data.get("label", nid), "type": data.get("type"), "source": _ref(ev)}
+
     for ev in ordered:
+        for developer, nid in sorted(names.by_sentence.get(_sentence_key(ev), ())):
+            if developer in party_ids:
+                add_asset(nid, ev)
         for nid in names.find(str(ev.get("sentence", ""))):
-            if nid not in party_ids and nid not in assets:
-                data = graph.nodes[nid]
-                assets[nid] = {"id": nid, "label": data.get("label", nid), "type": data.get("type"),
-                               "source": _ref(ev)}
+            if names.developers.get(nid, set()) & owners:
+                add_asset(nid, ev)
 
     # money: every stated figure with the sentences stating it; the latest stated one shown
     figures: dict[str, dict[tuple, dict]] = defaultdict(dict)
@@ -360,14 +404,17 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
     for m in sorted(members, key=lambda m: m.relation != dtype.relation):
         remap = {} if m.relation == dtype.relation else rules.merged_money.get(m.relation, {})
         stated_here = set()
-        for field, attrs in rules.money:
-            target = remap.get(field, field)
-            for ev in m.data.get("evidence") or ():
-                terms = (ev.get("terms") or {}) if isinstance(ev, dict) else {}
+        for ev in m.data.get("evidence") or ():
+            terms = ev.get("terms") if isinstance(ev, dict) else None
+            if not terms:
+                continue
+            for field, attrs in rules.money:
                 fig = next((f for f in map(_figure, (terms.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
                     stated_here.add(field)
-                    _add_figure(figures[target], fig, [ev], doc_dates, own_values, remap)
+                    _add_figure(figures[remap.get(field, field)], fig, [ev], doc_dates, own_values, remap)
+        for field, attrs in rules.money:
+            target = remap.get(field, field)
             if field not in stated_here:
                 fig = next((f for f in map(_figure, (m.data.get(a) for a in attrs)) if f is not None), None)
                 if fig is not None:
@@ -386,15 +433,16 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
                                   f["value"], str(f.get("currency")), f.get("usd") or 0))
         for f in found:
             f["sources"].sort(key=lambda r: (r["doc"], r["start"] or 0))
-        money[field] = {k: v for k, v in found[-1].items() if k != "_latest"}
+        money[field] = {k: v for k, v in found[-1].items() if not k.startswith("_")}
         if len(found) > 1:
-            conflicts[field] = [{k: v for k, v in f.items() if k != "_latest"} for f in reversed(found)]
+            conflicts[field] = [{k: v for k, v in f.items() if not k.startswith("_")} for f in reversed(found)]
 
     # status: the latest sentence with a cue; dates of announcement and completion
     status, status_source, completed = rules.default_status, None, None
     cued = []
+    statements = frozenset(str(m.data["status"]) for m in members if m.data.get("status"))
     for ev in ordered:
-        found = _status_of(rules, str(ev.get("sentence", "")))
+        found = _status_of(rules, str(ev.get("sentence", "")), statements)
         if found is not None:
             cued.append(((ev_date(ev) or ""), -found[0], str(ev.get("doc")), ev.get("start") or 0, found[1], ev))
     if cued:
@@ -407,14 +455,12 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
 
     territory: dict[str, dict] = {}
     if dtype.id in rules.territory_types:
-        places = _place_names(graph)
         for ev in ordered:
             for value in _territories(rules, str(ev.get("sentence", "")), places):
                 territory.setdefault(value, {"value": value, "source": _ref(ev)})
 
     relations = sorted({(m.u, m.relation, m.v) for m in members})
     digest = hashlib.sha256("\n".join("\x00".join(r) for r in relations).encode("utf-8")).hexdigest()[:16]
-    statements = sorted({str(m.data["status"]) for m in members if m.data.get("status")})
     confidences = [m.data.get("confidence") for m in members if isinstance(m.data.get("confidence"), (int, float))]
     deal = {
         "id": f"deal:{dtype.id}:{digest}",
@@ -427,7 +473,7 @@ def _deal(graph, rules: DealRules, members: list[_Edge], doc_dates: dict, names:
         "money": money,
         "territory": list(territory.values()),
         "status_source": status_source,
-        "statements": statements,
+        "statements": sorted(statements),
         "confidence": max(confidences) if confidences else None,
         "relations": [{"source": u, "relation": r, "target": v} for u, r, v in relations],
         "sources": sorted({str(ev.get("doc")) for ev in ordered}),
@@ -469,10 +515,12 @@ def _add_figure(found: dict, fig: dict, evidence: list, doc_dates: dict, own_val
         own_values.add(value)
     # a figure is its value, currency and stated USD: "$480 million" and "$484 million" for
     # one 710 billion won are two statements, both kept
-    entry = found.setdefault(value + (fig.get("usd"),), {**fig, "sources": [], "_latest": ("", "")})
+    entry = found.setdefault(value + (fig.get("usd"),), {**fig, "sources": [], "_latest": ("", ""), "_seen": set()})
     for ev in evidence:
         ref = _ref(ev)
-        if ref not in entry["sources"]:
+        key = (ref["doc"], ref["start"], ref["end"])
+        if key not in entry["_seen"]:
+            entry["_seen"].add(key)
             entry["sources"].append(ref)
         date = doc_dates.get(ref["doc"])
         entry["_latest"] = max(entry["_latest"], (date if isinstance(date, str) else "", ref["doc"]))
@@ -481,12 +529,18 @@ def _add_figure(found: dict, fig: dict, evidence: list, doc_dates: dict, own_val
 def _is_lead(rules: DealRules, graph, nid: str, evidence: list[dict]) -> bool:
     data = graph.nodes[nid]
     forms = [n for n in [data.get("label"), *(data.get("aliases") or ())] if isinstance(n, str) and n]
-    for template in rules.lead_investor:
+    # most sentences say nothing of leading: look closer only where "led" and the name both occur
+    sentences = [s for s in (str(ev.get("sentence", "")) for ev in evidence) if "led" in s.lower()]
+    for sentence in sentences:
         for form in forms:
-            pattern = re.compile(template.replace("{name}", re.escape(form)))
-            if any(pattern.search(str(ev.get("sentence", ""))) for ev in evidence):
+            if form in sentence and any(_lead_pattern(t, form).search(sentence) for t in rules.lead_investor):
                 return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _lead_pattern(template: str, name: str) -> re.Pattern:
+    return re.compile(template.replace("{name}", re.escape(name)))
 
 
 def _place_names(graph) -> frozenset[str]:

@@ -32,7 +32,8 @@ def _graph(buyer: str = "Calloway Pharma", sentence_tail: str = "") -> nx.MultiD
     usd = lambda v: Amount(v, "USD", v)  # noqa: E731
     return build_graph([
         Extraction(d1, (Entity(buyer, "Company"), Entity("Sable Pharma", "Company"), Entity("KT-88", "Drug")),
-                   (Relation(buyer, "LICENSES_FROM", "Sable Pharma", ev(d1), upfront=usd(4e7), milestones=usd(6e8)),)),
+                   (Relation(buyer, "LICENSES_FROM", "Sable Pharma", ev(d1), upfront=usd(4e7), milestones=usd(6e8)),
+                    Relation("Sable Pharma", "DEVELOPS", "KT-88", ev(d1)))),
         Extraction(d2, (Entity("Harbor Ventures", "Company"), Entity("Pine Capital", "Company"),
                         Entity("Quill Therapeutics", "Company")),
                    (Relation("Harbor Ventures", "INVESTS_IN", "Quill Therapeutics", ev(d2), amount=usd(9e7)),

@@ -279,3 +279,36 @@ def test_when_article_dates_cannot_order_figures_the_more_precise_one_is_shown()
     # "by 2026" dates the investment, not the article: it does not make that figure the newer one
     assert deal["money"]["total"]["usd"] == 4.84e8
     assert deal["announced"] == "2026"
+
+
+def test_a_drug_the_sentence_names_is_the_asset_only_when_a_granting_party_develops_it():
+    d, (s1, s2, s3) = _doc("a1", "2025-01-01",
+                           "Orrin Pharma, maker of Zelvo, licensed QX-5 from Tamsin Bio.",
+                           "Tamsin Bio develops QX-5.", "Orrin Pharma sells Zelvo.")
+    ents = _companies("Orrin Pharma", "Tamsin Bio") + (Entity("Zelvo", "Drug"), Entity("QX-5", "Drug"))
+    rels = (Relation("Orrin Pharma", "LICENSES_FROM", "Tamsin Bio", s1),
+            Relation("Orrin Pharma", "DEVELOPS", "Zelvo", s3),  # the licensee's own drug, named in passing
+            Relation("Tamsin Bio", "DEVELOPS", "QX-5", s2))
+    [deal] = build_deals(build_graph([Extraction(d, ents, rels)]))
+    assert [a["label"] for a in deal["asset"]] == ["QX-5"]
+    assert deal["asset"][0]["source"] == {"doc": "a1", "start": 0, "end": len(s1.sentence)}
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("Pell Corp will acquire Rusk Labs; the deal is expected to close in May.", "pending approval"),
+    ("Pell Corp will own Rusk Labs once the deal closes.", "announced"),
+    ("Pell Corp closed its acquisition of Rusk Labs.", "completed"),
+    ("Pell Corp agreed to buy Rusk Labs after Rusk Labs rejected a rival bid.", "announced"),
+])
+def test_status_cues_read_in_context(sentence, status):
+    d, (s,) = _doc("s1", "2025-01-01", sentence)
+    [deal] = build_deals(build_graph([Extraction(d, _companies("Pell Corp", "Rusk Labs"), (
+        Relation("Pell Corp", "ACQUIRES", "Rusk Labs", s),))]))
+    assert deal["status"] == status
+
+
+def test_a_past_completion_after_when_is_still_a_completion():
+    d, (s,) = _doc("s2", "2025-01-01", "Pell Corp entered the field in 2016, when it completed its purchase of Rusk Labs.")
+    [deal] = build_deals(build_graph([Extraction(d, _companies("Pell Corp", "Rusk Labs"), (
+        Relation("Pell Corp", "ACQUIRES", "Rusk Labs", s, date="2016"),))]))
+    assert (deal["status"], deal["completed"]) == ("completed", "2016")
