@@ -16,6 +16,30 @@ from typing import Iterable, Iterator
 from newsgraph.errors import ExportError
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (``/proc/self/status``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # not thread-safe, hence only where /proc is missing
+    os.umask(mask)
+    return mask
+
+
+def file_mode(executable: bool = False) -> int:
+    """The mode a new file gets, as ``open`` would: 0o666 (0o777 for a script) less the umask."""
+    return (0o777 if executable else 0o666) & ~umask()
+
+
+def dir_mode() -> int:
+    """The mode a new folder gets, as ``mkdir`` would: 0o777 less the umask."""
+    return 0o777 & ~umask()
+
+
 def atomic_write(path: str | Path, chunks: Iterable[str | bytes]) -> Path:
     """Write ``chunks`` (all ``str`` or all ``bytes``) to ``path`` atomically."""
     path = Path(path)
@@ -39,7 +63,7 @@ def atomic_file(path: str | Path) -> Iterator:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode())  # mkstemp makes 0o600; the user's umask decides
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -60,7 +84,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
         raise ExportError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     try:
         yield tmp
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, dir_mode())
         old = None
         if path.exists():
             old = path.with_name(f".{path.name}.old")

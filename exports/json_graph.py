@@ -1,7 +1,10 @@
 """``graph.json``: the graph as networkx node-link JSON, the machine-readable contract.
 
 The layout is ``shared/spec/schema.md``'s: ``networkx.node_link_data(G, edges="edges")``
-with sorted nodes and edges, so the same graph always gives the same bytes.
+with sorted nodes and edges, so the same graph always gives the same bytes. A ``deals``
+key next to ``nodes`` and ``edges`` holds the deal records derived from the edges
+(``newsgraph.graph.deals``; README, "Deals"); the edges themselves are unchanged, and
+reading the file back ignores the key (the deals are derived again from the edges).
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 import networkx as nx
+
+from newsgraph.graph.deals import build_deals
 
 from .atomic import atomic_write
 
@@ -23,6 +28,7 @@ def graph_to_data(graph: nx.MultiDiGraph) -> dict:
     data = nx.node_link_data(graph, edges="edges")
     data["nodes"].sort(key=lambda n: n["id"])
     data["edges"].sort(key=lambda e: (e["source"], e["target"], e.get("relation", ""), str(e.get("key"))))
+    data["deals"] = build_deals(graph)
     return data
 
 

@@ -10,10 +10,17 @@ One model for every Cypher store (see README, "Neo4j"):
   ``milestones_usd``, ``date``, ``role``, ``confidence``, ``evidence`` (the sentences)
   and ``sources`` (the article ids);
 - each article is an ``:Article`` node (``id``, ``title``, ``date``, ``url``, ``source``)
-  with a ``:MENTIONS`` relationship to every entity it names.
+  with a ``:MENTIONS`` relationship to every entity it names;
+- each deal record (``newsgraph.graph.deals``) is a ``:Deal`` node (``id``, ``type``,
+  ``status``, ``announced``, ``completed``, ``territory``, flat money properties ``total``,
+  ``total_currency``, ``total_usd``, ``upfront``, ...; ``conflicting_figures``,
+  ``statements``, ``confidence``, ``sources``, ``evidence``) with one relationship per role
+  to the entity in it: ``[:ACQUIRER]``, ``[:TARGET]``, ``[:LICENSEE]``, ``[:LICENSOR]``,
+  ``[:INVESTOR]`` (a lead investor also has ``[:LEAD_INVESTOR]``), ``[:INVESTEE]``,
+  ``[:PARTNER]``, ``[:PARTY]``, ``[:ASSET]``.
 
 Labels and relationship types come only from the schema's fixed lists
-(``ENTITY_TYPES``, ``RELATION_TYPES``), never from article text. ``plan`` gives the
+(``ENTITY_TYPES``, ``RELATION_TYPES``, the deal table's roles), never from article text. ``plan`` gives the
 data statements (``UNWIND $rows AS row MERGE ...``) with their rows; ``load.cypher``
 inlines the rows as escaped literals and ``newsgraph load`` sends them as parameters,
 so both run the very same statements.
@@ -24,10 +31,11 @@ so both run the very same statements.
 >>> ev = Evidence("d1", doc.text, 0, len(doc.text))
 >>> g = build_graph([Extraction(doc, (Entity("Eli Lilly", "Company"), Entity("ABL Bio", "Company")),
 ...                             (Relation("Eli Lilly", "PARTNERS_WITH", "ABL Bio", ev),))])
->>> [(step.kind, step.key, len(step.rows)) for step in plan(g)]
-[('nodes', 'Company', 2), ('nodes', 'Article', 1), ('relationships', 'PARTNERS_WITH', 1), ('relationships', 'MENTIONS', 2)]
+>>> [(step.kind, step.key, len(step.rows)) for step in plan(g)]  # doctest: +NORMALIZE_WHITESPACE
+[('nodes', 'Company', 2), ('nodes', 'Article', 1), ('nodes', 'Deal', 1),
+ ('relationships', 'PARTNERS_WITH', 1), ('relationships', 'MENTIONS', 2), ('relationships', 'PARTNER', 2)]
 >>> expected_counts(g)
-{'nodes': 3, 'relationships': 3}
+{'nodes': 4, 'relationships': 5}
 """
 from __future__ import annotations
 
@@ -40,8 +48,10 @@ import networkx as nx
 
 from newsgraph.errors import ExportError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES
+from newsgraph.graph.deals import build_deals, deal_rules
 
-from .atomic import atomic_dir
+from .atomic import atomic_dir, file_mode
+from .deals_csv import figure_text
 from .cypher import cypher_literal, cypher_name
 
 FORMAT = "neo4j"
@@ -68,6 +78,16 @@ RELATION_PROPERTIES = (("amount", "double"), ("currency", "string"), ("amount_us
                        ("date", "string"), ("role", "string"), ("confidence", "double"),
                        ("evidence", "string[]"), ("sources", "string[]"))
 ARTICLE_PROPERTIES = ("title", "date", "url", "source")
+DEAL_LABEL = "Deal"
+#: every deal property, in column order, with its neo4j-admin type
+DEAL_PROPERTIES = (("type", "string"), ("status", "string"), ("announced", "string"),
+                   ("completed", "string"), ("territory", "string[]"),
+                   *((f"{field}{suffix}", kind) for field in deal_rules().money_fields
+                     for suffix, kind in (("", "double"), ("_currency", "string"), ("_usd", "double"))),
+                   ("conflicting_figures", "string[]"), ("statements", "string[]"),
+                   ("confidence", "double"), ("sources", "string[]"), ("evidence", "string[]"))
+#: deal role -> relationship type, from the deal table's fixed roles
+DEAL_ROLES = {role: role.upper() for role in deal_rules().role_order}
 
 #: Neo4j 5 schema: uniqueness of ids (which also indexes them) and an index on names
 NEO4J_SCHEMA = (
@@ -76,6 +96,8 @@ NEO4J_SCHEMA = (
     f"CREATE CONSTRAINT newsgraph_article_id IF NOT EXISTS "
     f"FOR (n:{ARTICLE_LABEL}) REQUIRE n.id IS UNIQUE",
     f"CREATE INDEX newsgraph_entity_name IF NOT EXISTS FOR (n:{ENTITY_LABEL}) ON (n.name)",
+    f"CREATE CONSTRAINT newsgraph_deal_id IF NOT EXISTS "
+    f"FOR (n:{DEAL_LABEL}) REQUIRE n.id IS UNIQUE",
 )
 
 
@@ -179,11 +201,51 @@ def mention_rows(graph: nx.MultiDiGraph) -> list[dict]:
     return [{"article": doc, "entity": node} for doc, node in sorted(pairs)]
 
 
+def deal_rows(deals: list[dict]) -> list[dict]:
+    """One ``{"id", "props"}`` row per deal record, with flat properties (missing ones left out)."""
+    rows = []
+    for deal in deals:
+        values: dict = {k: deal.get(k) for k in ("type", "status", "announced", "completed",
+                                                 "statements", "confidence", "sources")}
+        values["territory"] = [t["value"] for t in deal.get("territory", ())]
+        for field, figure in (deal.get("money") or {}).items():
+            values.update({field: figure.get("value"), f"{field}_currency": figure.get("currency"),
+                           f"{field}_usd": figure.get("usd")})
+        values["conflicting_figures"] = [figure_text(field, f) for field, figures in
+                                         sorted((deal.get("conflicts") or {}).items()) for f in figures]
+        values["evidence"] = [str(ev.get("sentence", "")) for ev in deal.get("evidence", ())]
+        props: dict = {"id": deal["id"]}
+        for name, kind in DEAL_PROPERTIES:
+            value = values.get(name)
+            if value is None or value == []:
+                continue
+            props[name] = (float(value) if kind == "double" else [str(v) for v in value]
+                           if kind == "string[]" else str(value))
+        rows.append({"id": deal["id"], "props": props})
+    return rows
+
+
+def deal_role_rows(deals: list[dict]) -> dict[str, list[dict]]:
+    """``{"LICENSEE": [{"deal", "entity"}, ...], ...}``: one row per (deal, role, entity)."""
+    groups: dict[str, set] = {}
+    for deal in deals:
+        for party in deal.get("parties", ()):
+            roles = [party["role"]] + (["investor"] if party["role"] == "lead_investor" else [])
+            for role in roles:
+                groups.setdefault(DEAL_ROLES[role], set()).add((deal["id"], party["id"]))
+        for asset in deal.get("asset", ()):
+            groups.setdefault(DEAL_ROLES["asset"], set()).add((deal["id"], asset["id"]))
+    return {t: [{"deal": d, "entity": e} for d, e in sorted(groups[t])]
+            for t in DEAL_ROLES.values() if t in groups}
+
+
 def expected_counts(graph: nx.MultiDiGraph) -> dict[str, int]:
-    """How many nodes and relationships loading ``graph`` makes: entities + articles,
-    relations + MENTIONS."""
-    return {"nodes": graph.number_of_nodes() + len(article_rows(graph)),
-            "relationships": graph.number_of_edges() + len(mention_rows(graph))}
+    """How many nodes and relationships loading ``graph`` makes: entities + articles + deals,
+    relations + MENTIONS + deal roles."""
+    deals = build_deals(graph)
+    return {"nodes": graph.number_of_nodes() + len(article_rows(graph)) + len(deals),
+            "relationships": graph.number_of_edges() + len(mention_rows(graph))
+            + sum(len(rows) for rows in deal_role_rows(deals).values())}
 
 
 # ---------------------------------------------------------------- statements
@@ -204,6 +266,12 @@ def plan(graph: nx.MultiDiGraph) -> list[Step]:
         steps.append(Step("nodes", ARTICLE_LABEL, (
             f"MERGE (n:{ARTICLE_LABEL} {{id: row.id}})\n"
             f"SET n += row.props"), articles))
+    deals = build_deals(graph)
+    if deals:
+        # SET n = ...: a deal's properties are ours as a whole, stale ones go
+        steps.append(Step("nodes", DEAL_LABEL, (
+            f"MERGE (n:{DEAL_LABEL} {{id: row.id}})\n"
+            f"SET n = row.props"), deal_rows(deals)))
     for relation, rows in relation_rows(graph).items():
         # SET r = ...: the edge's properties are ours as a whole, stale ones go
         steps.append(Step("relationships", relation, (
@@ -217,6 +285,11 @@ def plan(graph: nx.MultiDiGraph) -> list[Step]:
             f"MATCH (a:{ARTICLE_LABEL} {{id: row.article}})\n"
             f"MATCH (b:{ENTITY_LABEL} {{id: row.entity}})\n"
             f"MERGE (a)-[r:{MENTIONS}]->(b)"), mentions))
+    for role_type, rows in deal_role_rows(deals).items():
+        steps.append(Step("relationships", role_type, (
+            f"MATCH (d:{DEAL_LABEL} {{id: row.deal}})\n"
+            f"MATCH (e:{ENTITY_LABEL} {{id: row.entity}})\n"
+            f"MERGE (d)-[r:{cypher_name(role_type, tuple(DEAL_ROLES.values()))}]->(e)"), rows))
     return steps
 
 
@@ -248,7 +321,9 @@ def generate_cypher(graph: nx.MultiDiGraph, batch_size: int = SCRIPT_BATCH_SIZE)
 
 #: candidates for the array delimiter, the first one that no value contains is used
 _ARRAY_DELIMITERS = ("|", "\x1f", "\x1e", "\x1d", "\x1c", "\ue000")
-CSV_FILES = ("entities.csv", "articles.csv", "relations.csv", "mentions.csv")
+CSV_FILES = ("entities.csv", "articles.csv", "deal_nodes.csv", "relations.csv", "mentions.csv",
+             "deal_roles.csv")
+_NODE_FILES = ("entities.csv", "articles.csv", "deal_nodes.csv")
 
 
 def _csv_field(value) -> str:
@@ -268,23 +343,50 @@ def _csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def array_delimiter(graph: nx.MultiDiGraph) -> str:
-    """A character that appears in no list element (aliases, evidence, sources) of ``graph``."""
-    texts = [a for _, aliases in graph.nodes(data="aliases") for a in aliases or ()]
+    """A character that appears in no list element (aliases, evidence, sources) of ``graph``.
+
+    The usual candidates first, then every private-use character of the Basic Multilingual
+    Plane (neo4j-admin reads the delimiter as one Java ``char``). Where text holds all of
+    them, the first candidate is used and ``_join`` replaces it inside values with U+FFFD:
+    one odd character in one hostile value, instead of no export at all.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("company:x", aliases=["A|B", "\x1f\x1e\x1d\x1c\ue000"])
+    >>> hex(ord(array_delimiter(g)))
+    '0xe001'
+    """
+    used: set[str] = set()
+    for _, aliases in graph.nodes(data="aliases"):
+        for alias in aliases or ():
+            used.update(str(alias))
     for _, _, data in graph.edges(data=True):
-        texts += [e["sentence"] for e in data.get("evidence", [])]
-        texts += [e["doc"] for e in data.get("evidence", [])]
-    for char in _ARRAY_DELIMITERS:
-        if not any(char in str(t) for t in texts):
+        for evidence in data.get("evidence", []):
+            used.update(str(evidence["sentence"]))
+            used.update(str(evidence["doc"]))
+    for row in deal_rows(build_deals(graph)):
+        for name, kind in DEAL_PROPERTIES:
+            if kind == "string[]":
+                for text in row["props"].get(name, ()):
+                    used.update(str(text))
+    for char in _candidates():
+        if char not in used:
             return char
-    raise ExportError("no array delimiter is free: every candidate appears in the text")
+    return _ARRAY_DELIMITERS[0]
+
+
+def _candidates() -> Iterator[str]:
+    yield from _ARRAY_DELIMITERS
+    yield from (chr(code) for code in range(0xE001, 0xF900))
 
 
 def _join(values: list | None, delimiter: str) -> str | None:
-    return delimiter.join(values) if values else None
+    # the delimiter inside a value would split it in two: only when no character was free
+    return delimiter.join(str(v).replace(delimiter, "\ufffd") for v in values) if values else None
 
 
 def generate_csv(graph: nx.MultiDiGraph, delimiter: str | None = None) -> dict[str, Iterator[str]]:
-    """The four neo4j-admin CSV files, by name: entity and article nodes, relations, mentions."""
+    """The neo4j-admin CSV files, by name: entity, article and deal nodes; relations, mentions, deal roles."""
     sep = delimiter or array_delimiter(graph)
     entities = [[row["id"], sep.join([ENTITY_LABEL, etype]), row["props"]["name"],
                  _join(row["props"]["aliases"], sep), row["props"]["mentions"]]
@@ -297,9 +399,19 @@ def generate_csv(graph: nx.MultiDiGraph, delimiter: str | None = None) -> dict[s
             relations.append([row["source"], row["target"], relation] + [
                 _join(props.get(name), sep) if kind == "string[]" else props.get(name)
                 for name, kind in RELATION_PROPERTIES])
+    deals = build_deals(graph)
+    deal_nodes = [[row["id"], DEAL_LABEL] + [
+        _join(row["props"].get(name), sep) if kind == "string[]" else row["props"].get(name)
+        for name, kind in DEAL_PROPERTIES] for row in deal_rows(deals)]
+    roles = [[r["deal"], r["entity"], role_type]
+             for role_type, rows in deal_role_rows(deals).items() for r in rows]
     return {
         "entities.csv": _csv([f"id:ID({ENTITY_LABEL})", ":LABEL", "name", "aliases:string[]",
                               "mentions:long"], entities),
+        "deal_nodes.csv": _csv([f"id:ID({DEAL_LABEL})", ":LABEL"]
+                               + [name if kind == "string" else f"{name}:{kind}" for name, kind in DEAL_PROPERTIES],
+                               deal_nodes),
+        "deal_roles.csv": _csv([f":START_ID({DEAL_LABEL})", f":END_ID({ENTITY_LABEL})", ":TYPE"], roles),
         "articles.csv": _csv([f"id:ID({ARTICLE_LABEL})", ":LABEL", *ARTICLE_PROPERTIES],
                              ([r["id"], ARTICLE_LABEL, *(r["props"][k] for k in ARTICLE_PROPERTIES)]
                               for r in article_rows(graph))),
@@ -318,7 +430,7 @@ def generate_import_sh(delimiter: str) -> str:
         --array-delimiter='U+007C' \\
     """
     files = " \\\n".join(
-        f"    --{'nodes' if name in ('entities.csv', 'articles.csv') else 'relationships'}='{name}'"
+        f"    --{'nodes' if name in _NODE_FILES else 'relationships'}='{name}'"
         for name in CSV_FILES)
     return (
         "#!/bin/sh\n"
@@ -365,7 +477,7 @@ def write_neo4j(graph: nx.MultiDiGraph, path: str | Path, batch_size: int = SCRI
         for name, chunks in files.items():
             with open(tmp / name, "w", encoding="utf-8", newline="\n") as fh:
                 fh.writelines(chunks)
-            os.chmod(tmp / name, 0o755 if name.endswith(".sh") else 0o644)
+            os.chmod(tmp / name, file_mode(name.endswith(".sh")))
     return path
 
 

@@ -11,6 +11,14 @@ shapes the data conforms to. Every edge gives
   and a ``prov:Entity``) carrying confidence, amounts, date, role, and ``prov:wasDerivedFrom``
   one ``ng:Evidence`` per supporting sentence, itself ``prov:wasQuotedFrom`` the article.
 
+Every deal record (``newsgraph.graph.deals``) is an ``ng:Deal`` node, an n-ary relation:
+its parties by role (``ng:acquirer``, ``ng:target``, ``ng:licensee``, ``ng:licensor``,
+``ng:investor``, ``ng:leadInvestor``, ``ng:investee``, ``ng:partner``, ``ng:party``),
+``ng:asset``, its money as ``ng:MonetaryAmount`` nodes (``ng:total``, ``ng:upfront``,
+``ng:milestones``, ...; figures that articles state differently as ``ng:statedFigure``),
+``ng:dealType``, ``ng:status``, ``ng:announced``, ``ng:completed``, ``ng:territory``, and
+``prov:wasDerivedFrom`` the evidence of the statements it comes from (``ng:fromStatement``).
+
 Every IRI derives from the graph's own ids (node ids, document ids) under a base IRI the
 user can choose, percent-encoded so that no name can break out of it; literals are typed
 (``xsd:decimal`` money and confidence, ``xsd:date`` / ``xsd:gYearMonth`` / ``xsd:gYear``
@@ -40,6 +48,7 @@ import pyoxigraph as ox
 
 from newsgraph.errors import ExportError, InputError
 from newsgraph.graph import RELATION_TYPES, UNDIRECTED
+from newsgraph.graph.deals import build_deals, deal_rules
 
 #: the ontology's namespace: fixed, whatever base IRI the data is written under
 NG = "https://w3id.org/newsgraph/ontology#"
@@ -125,6 +134,21 @@ def article_iri(doc_id: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
 def statement_iri(u: str, relation: str, v: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
     """The IRI of the statement node of edge ``u -relation-> v``."""
     return f"{base_iri}statement/{_segment(u)}/{RELATION_PROPERTIES[relation]}/{_segment(v)}"
+
+
+def deal_iri(deal_id: str, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The IRI of a deal record, from its id."""
+    return f"{base_iri}deal/{_segment(deal_id)}"
+
+
+def role_property(role: str) -> str:
+    """The local name of a deal role's property: ``lead_investor`` -> ``leadInvestor``.
+
+    >>> role_property("lead_investor"), role_property("milestones_sales")
+    ('leadInvestor', 'milestonesSales')
+    """
+    head, *rest = role.split("_")
+    return head + "".join(w.capitalize() for w in rest)
 
 
 def data_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
@@ -324,6 +348,71 @@ def iter_triples(graph: nx.MultiDiGraph, base_iri: str = DEFAULT_BASE_IRI) -> It
                 (ng["sentence"], _string(ev.get("sentence"))),
                 (ng["startOffset"], integer_literal(ev.get("start"))),
                 (ng["endOffset"], integer_literal(ev.get("end")))])
+
+    yield from _deal_triples(graph, base_iri, out, p)
+
+
+def _evidence_iri(statement: str, ev: dict) -> str:
+    return f"{statement}/evidence/{_segment(str(ev['doc']))}/{int(ev['start'])}-{int(ev['end'])}"
+
+
+def _deal_triples(graph: nx.MultiDiGraph, base_iri: str, out, p: dict) -> Iterator[ox.Triple]:
+    """The ``ng:Deal`` nodes: parties by role, asset, money, status, dates, territory, evidence."""
+    rules = deal_rules()
+    ng = {name: _N(NG + name) for name in (
+        "Deal", "MonetaryAmount", "dealType", "status", "announced", "completed", "territory",
+        "confidence", "usd", "fromStatement", "statedFigure", "moneyField", "asset", "investor")}
+    for deal in build_deals(graph):
+        s = _N(deal_iri(deal["id"], base_iri))
+        iri = s.value
+        # the evidence IRI of each sentence: the one of the first statement of the deal that holds it
+        ev_iris: dict[tuple, str] = {}
+        statements = []
+        for rel in deal["relations"]:
+            u, v, relation = rel["source"], rel["target"], rel["relation"]
+            if relation not in RELATION_PROPERTIES or not graph.has_edge(u, v, key=relation):
+                continue
+            statement = statement_iri(u, relation, v, base_iri)
+            statements.append(statement)
+            for ev in graph.edges[u, v, relation].get("evidence") or ():
+                ev_iris.setdefault((str(ev["doc"]), int(ev["start"]), int(ev["end"])), _evidence_iri(statement, ev))
+
+        def refs(sources) -> list[ox.NamedNode]:
+            keys = {(str(r["doc"]), r["start"], r["end"]) for r in sources or () if r}
+            return [_N(ev_iris[k]) for k in sorted(keys, key=str) if k in ev_iris]
+
+        # no rdfs:label: a deal is named by its parties, and rdfs:label stays the entities' names
+        yield from out(s, [(_TYPE, ng["Deal"]), (p["id"], _string(deal["id"])),
+                           (ng["dealType"], _string(deal["type"])), (ng["status"], _string(deal["status"])),
+                           (ng["announced"], typed_date(deal.get("announced"))),
+                           (ng["completed"], typed_date(deal.get("completed"))),
+                           (ng["confidence"], decimal_literal(deal.get("confidence")))])
+        roles = set()
+        for party in deal["parties"]:
+            roles.add((role_property(party["role"]), party["id"]))
+            if party["role"] == "lead_investor":
+                roles.add(("investor", party["id"]))  # a lead investor is an investor, without inference
+        roles |= {("asset", a["id"]) for a in deal["asset"]}
+        yield from out(s, [(_N(NG + prop), _N(entity_iri(nid, base_iri))) for prop, nid in sorted(roles)])
+        yield from out(s, [(ng["territory"], _string(t["value"])) for t in deal["territory"]])
+        money_nodes = []
+        for field in rules.money_fields:
+            if field in deal["money"]:
+                money_nodes.append((_N(NG + role_property(field)), _N(f"{iri}/{_segment(field)}"),
+                                    field, deal["money"][field]))
+        for field, figures in sorted((deal.get("conflicts") or {}).items()):
+            for n, figure in enumerate(figures[1:], 1):
+                money_nodes.append((ng["statedFigure"], _N(f"{iri}/figure/{_segment(field)}/{n}"), field, figure))
+        yield from out(s, [(pred, node) for pred, node, _, _ in money_nodes])
+        yield from out(s, [(ng["fromStatement"], _N(st)) for st in sorted(set(statements))])
+        yield from out(s, [(p["derived"], _N(key)) for key in sorted(set(ev_iris.values()))])
+        for pred, node, field, figure in money_nodes:
+            yield from out(node, [(_TYPE, ng["MonetaryAmount"]),
+                                  (p["value"], decimal_literal(figure.get("value"))),
+                                  (p["currency"], _string(figure.get("currency"))),
+                                  (ng["usd"], decimal_literal(figure.get("usd"))),
+                                  (ng["moneyField"], _string(field) if pred == ng["statedFigure"] else None)])
+            yield from out(node, [(p["derived"], r) for r in refs(figure.get("sources"))])
 
 
 def _is_name(text) -> bool:

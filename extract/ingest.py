@@ -89,7 +89,12 @@ def iter_documents(
     for raw in inputs:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_one("-", stream.read(), ".txt", report, max_doc_chars)
+            # like a file: read at most what one document may hold (/dev/zero never ends)
+            data = stream.read(_byte_cap(max_doc_chars))
+            if len(data) == _byte_cap(max_doc_chars):
+                report.warn("-", f"standard input longer than {len(data):,} bytes; only that much "
+                            "is read (see --max-doc-chars)", skipped=False)
+            yield from _read_one("-", data, ".txt", report, max_doc_chars)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -111,17 +116,90 @@ def iter_documents(
             report.warn(str(path), "no such file or folder")
 
 
+def _byte_cap(max_doc_chars: int) -> int:
+    # a character is at most 4 bytes of UTF-8
+    return max_doc_chars * 4 + 4
+
+
 def _read_file(path: Path, report: IngestReport, max_doc_chars: int) -> Iterator[Document]:
     suffix = path.suffix.lower()
-    # JSONL holds many documents, so the per-document cap applies per line, not per file
-    limit = None if suffix in JSONL_SUFFIXES else max_doc_chars * 4 + 4
+    if suffix in JSONL_SUFFIXES:
+        # many documents: read line by line, each line capped, so memory follows one record
+        yield from _read_jsonl_file(path, report, max_doc_chars)
+        return
     try:
         with open(path, "rb") as fh:
-            data = fh.read() if limit is None else fh.read(limit)
+            data = fh.read(_byte_cap(max_doc_chars))
     except OSError as exc:
         report.warn(str(path), f"cannot read: {exc.strerror or exc}")
         return
     yield from _read_one(str(path), data, suffix, report, max_doc_chars)
+
+
+#: room for a record's other fields (title, url, ...) on top of its text
+_RECORD_EXTRA = 1 << 16
+
+
+def _read_jsonl_file(path: Path, report: IngestReport, max_doc_chars: int) -> Iterator[Document]:
+    """The documents of a JSONL file, one line at a time; a line over the cap is skipped, with a warning."""
+    where = str(path)
+    # \u escapes take 6 bytes a character: the cap on a line is in bytes of JSON
+    cap = max_doc_chars * 6 + _RECORD_EXTRA
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        report.warn(where, f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        try:
+            head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head.startswith(
+                    (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+                # wide encodings cannot be split at b"\n"; such feeds are rare and small
+                data = fh.read(cap * 4)
+                yield from _read_one(where, data, ".jsonl", report, max_doc_chars)
+                return
+            if b"\x00" in head:
+                report.warn(where, "binary file (contains NUL bytes), not text")
+                return
+            good = 0
+            for number, line in _capped_lines(fh, cap):
+                here = f"{where}:{number}"
+                if line is None:
+                    report.warn(here, f"record longer than {cap:,} bytes; skipped (see --max-doc-chars)")
+                    continue
+                if number == 1 and line.startswith(codecs.BOM_UTF8):
+                    line = line[len(codecs.BOM_UTF8):]
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    report.warn(here, f"not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+                    continue
+                for doc in _read_jsonl(where, text, report, max_doc_chars, first_line=number,
+                                       summary=False):
+                    good += 1
+                    yield doc
+        except OSError as exc:
+            report.warn(where, f"cannot read: {exc.strerror or exc}")
+            return
+    if not good and not any(w.startswith(f"{where}:") for w in report.warnings):
+        report.warn(where, "no articles in this JSONL file")
+
+
+def _capped_lines(fh, cap: int) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) for each b"\\n"-ended line of ``fh``; None for a line over ``cap`` bytes (not kept)."""
+    number = 0
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # the rest of the long line, dropped as read
+                line = fh.readline(1 << 20)
+            yield number, None
+            continue
+        yield number, line.rstrip(b"\n")
 
 
 def _read_one(where: str, data: bytes, suffix: str, report: IngestReport,
@@ -277,12 +355,12 @@ def _read_html(where: str, text: str, report: IngestReport) -> Document | None:
                     source=result.sitename, path=where)
 
 
-def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int
-                ) -> Iterator[Document]:
+def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int, *,
+                first_line: int = 1, summary: bool = True) -> Iterator[Document]:
     good = 0
     # only "\n" ends a record: str.splitlines would also cut at U+2028, U+0085 and \x1c,
     # which JSON allows raw inside strings, and lose the article
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(text.split("\n"), first_line):
         if not line.strip():
             continue
         here = f"{where}:{number}"
@@ -312,7 +390,7 @@ def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int
             good += 1
             report.read += 1
             yield doc
-    if not good and not any(w.startswith(f"{where}:") for w in report.warnings):
+    if summary and not good and not any(w.startswith(f"{where}:") for w in report.warnings):
         report.warn(where, "no articles in this JSONL file")
 
 

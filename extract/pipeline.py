@@ -8,14 +8,19 @@ its own copy of the pipeline.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Iterable, Iterator
 
-from newsgraph.errors import ModelError
+from newsgraph.errors import ModelError, NewsgraphError
 
 from .entities import add_entity_components, doc_entities
 from .limits import DEFAULT_MAX_SENTENCE_CHARS, NAME as SENTENCE_LIMIT, add_sentence_limit, guard_tokenizer
@@ -78,9 +83,11 @@ class Extractor:
         limit = (self.nlp.get_pipe(SENTENCE_LIMIT).max_chars if SENTENCE_LIMIT in self.nlp.pipe_names
                  else DEFAULT_MAX_SENTENCE_CHARS)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(self.model, self.nlp.max_length, limit, self.batch_size))
+                                   initargs=(self.model, self.nlp.max_length, limit, self.batch_size,
+                                             os.getpid()))
         # a bounded window of batches in flight: the corpus is read as fast as it is parsed
         pending: deque[tuple[list[Document], Future]] = deque()
+        finished = False
         try:
             batches = iter_batches(documents, self.batch_size)
             for batch in batches:
@@ -89,8 +96,12 @@ class Extractor:
                     yield from _collect(*pending.popleft())
             while pending:
                 yield from _collect(*pending.popleft())
+            finished = True
         finally:
             _WORKER_NLP = None
+            if not finished:  # Ctrl-C, an error, a consumer that stopped: the batches in hand are moot
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -110,12 +121,36 @@ _WORKER_NLP = None
 _WORKER_BATCH = 32
 
 
-def _init_worker(model: str, max_length: int, max_sentence_chars: int, batch_size: int) -> None:
+def _init_worker(model: str, max_length: int, max_sentence_chars: int, batch_size: int,
+                 parent: int | None = None) -> None:
     global _WORKER_NLP, _WORKER_BATCH
+    _die_with(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the workers, who stay quiet
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _WORKER_NLP is None:
         _WORKER_NLP = load_pipeline(model, max_sentence_chars=max_sentence_chars)
     _WORKER_NLP.max_length = max(_WORKER_NLP.max_length, max_length)
     _WORKER_BATCH = batch_size
+
+
+def _die_with(parent: int | None) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux ``PR_SET_PDEATHSIG``).
+
+    Without it a parent killed by SIGTERM or SIGKILL left its workers running, holding
+    the output lock they inherited, so every later build into that OUT failed.
+    """
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _extract_batch(documents: list[Document]) -> list[tuple]:
@@ -126,7 +161,12 @@ def _extract_batch(documents: list[Document]) -> list[tuple]:
 
 
 def _collect(batch: list[Document], future: Future) -> Iterator[Extraction]:
-    for document, (entities, relations) in zip(batch, future.result(), strict=True):
+    try:
+        found = future.result()
+    except BrokenProcessPool:
+        raise NewsgraphError("a worker process died (killed by the system, often for lack of "
+                             "memory); try fewer --workers or a smaller --max-doc-chars") from None
+    for document, (entities, relations) in zip(batch, found, strict=True):
         yield Extraction(document=document, entities=entities, relations=relations)
 
 

@@ -18,6 +18,7 @@ and every list in the graph is sorted.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -107,6 +108,7 @@ def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
             if rel.relation in UNDIRECTED and v < u:
                 u, v = v, u
             _add_evidence(graph, u, v, rel)
+            _add_terms(graph, u, v, rel)
     for _, _, data in graph.edges(data=True):
         data["evidence"].sort(key=lambda e: (e["doc"], e["start"], e["end"]))
     return graph
@@ -169,7 +171,7 @@ def _add_evidence(graph: nx.MultiDiGraph, u: str, v: str, rel) -> None:
     item = rel.evidence.as_dict()
     if graph.has_edge(u, v, key=rel.relation):
         data = graph.edges[u, v, rel.relation]
-        if item not in data["evidence"]:
+        if not any({k: e[k] for k in e if k != "terms"} == item for e in data["evidence"]):
             data["evidence"].append(item)
         # independent supporting mentions make the edge more certain (noisy-or)
         data["confidence"] = round(1 - (1 - data["confidence"]) * (1 - rel.confidence), 4)
@@ -191,6 +193,29 @@ def _add_evidence(graph: nx.MultiDiGraph, u: str, v: str, rel) -> None:
     if rel.role:
         data["role"] = rel.role
     graph.add_edge(u, v, key=rel.relation, **data)
+
+
+def _add_terms(graph: nx.MultiDiGraph, u: str, v: str, rel) -> None:
+    """What this one sentence states (money, date, status) as ``terms`` on its evidence item.
+
+    The edge keeps one amount and one date for all its sentences; the deal layer
+    (``graph/deals.py``) needs each sentence's own, to keep conflicting figures with
+    their sources and to date a signing apart from a closing.
+    """
+    terms = {f.name: value.as_dict() for f in dataclasses.fields(rel)
+             if isinstance(value := getattr(rel, f.name), Amount)}
+    for attr in ("date", "status"):
+        if isinstance(getattr(rel, attr, None), str):
+            terms[attr] = getattr(rel, attr)
+    if not terms:
+        return
+    key = (rel.evidence.doc, rel.evidence.start, rel.evidence.end)
+    for item in graph.edges[u, v, rel.relation]["evidence"]:
+        if (item["doc"], item["start"], item["end"]) == key:
+            merged = item.setdefault("terms", {})
+            for name, value in terms.items():
+                merged.setdefault(name, value)
+            return
 
 
 def _better_amount(new: Amount, old: dict | None) -> bool:

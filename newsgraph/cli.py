@@ -15,8 +15,9 @@ import click
 
 from newsgraph import commands
 from newsgraph.errors import NewsgraphError
+from newsgraph.exports import DEFAULT_FORMATS, known_formats
 from newsgraph.options import (EXIT_NOTHING_READ, fail, handle_errors, model_option,
-                               quiet_option)
+                               quiet_option, safe_text, warn)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsgraph")
@@ -35,8 +36,10 @@ def main() -> None:
               help="Output folder (created if needed; a new build replaces what it holds).")
 @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), metavar="OUT",
               help="Add INPUT to the build in OUT: only new articles are read and extracted.")
-@click.option("--format", "formats", multiple=True, metavar="NAME",
-              help="Export only these formats (repeatable); default: all.")
+@click.option("--format", "formats", multiple=True, metavar="NAMES",
+              help=f"Formats to write, comma-separated or repeated: {', '.join(known_formats())}, "
+                   f"'default' ({','.join(DEFAULT_FORMATS)}) or 'all'. graph.json is always "
+                   "written; files of formats not written are removed from OUT [default: default].")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out edges below this confidence [default: 0.5].")
 @click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
@@ -67,11 +70,12 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
     \b
     Example:
       newsgraph build seeds/ more/*.jsonl -o out/ --workers 2
+      newsgraph build seeds/ -o out/ --format default,ntriples
       newsgraph build new-articles/ --into out/
     """
     import os
 
-    from newsgraph.exports import get_exporter
+    from newsgraph.exports import resolve_formats
     from newsgraph.exports.rdf import check_base_iri
     from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS
     from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS
@@ -86,8 +90,7 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
         fail("give -o OUT for a new build or --into OUT to add to one (not both)")
     if scheduler and engine != "dask":
         fail("--scheduler needs --engine dask")
-    for name in formats:
-        get_exporter(name)  # fail on a typo before the slow part
+    formats = resolve_formats(formats)  # fail on a typo before the slow part
     options = {"base_iri": check_base_iri(base_iri)} if base_iri else {}
     out_dir = out_dir or into
     report = BuildReport()
@@ -109,16 +112,46 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
     except NewsgraphError as exc:
         if not quiet:
             for warning in report.ingest.warnings:
-                click.echo(f"newsgraph: warning: {warning}", err=True)
+                warn(warning)
         fail(str(exc), EXIT_NOTHING_READ)
     if not quiet:
         for warning in report.ingest.warnings:
-            click.echo(f"newsgraph: warning: {warning}", err=True)
-    written = write_all(graph, out_dir, formats or None, options,
+            warn(warning)
+    written = write_all(graph, out_dir, formats, options,
                         state=lambda folder: write_state(merger, folder, model=model))
     if not quiet:
         click.echo(report.summary(graph), err=True)
-        click.echo("wrote: " + ", ".join(str(p) for p in written), err=True)
+        click.echo(safe_text("wrote: " + ", ".join(str(p) for p in written)), err=True)
+
+
+@main.command("help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx, command):
+    """Show the help of newsgraph, or of one COMMAND (the same as COMMAND --help).
+
+    \b
+    Example:
+      newsgraph help build
+    """
+    parent = ctx.parent
+    if command is None:
+        click.echo(parent.get_help())
+        return
+    sub = main.get_command(parent, command)
+    if sub is None:
+        fail(_unknown_command(command))
+    with click.Context(sub, info_name=command, parent=parent) as sub_ctx:
+        click.echo(sub.get_help(sub_ctx))
+
+
+def _unknown_command(name: str) -> str:
+    import difflib
+
+    known = sorted(main.commands)
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown command {name!r}{hint} (known: {', '.join(known)})"
 
 
 def _add_plugin_commands() -> None:

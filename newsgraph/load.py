@@ -136,9 +136,9 @@ class FalkorDBTarget:
     def schema(self) -> None:
         # FalkorDB's own schema commands: a unique constraint needs a range index first.
         for label, prop in ((model.ENTITY_LABEL, "id"), (model.ARTICLE_LABEL, "id"),
-                            (model.ENTITY_LABEL, "name")):
+                            (model.ENTITY_LABEL, "name"), (model.DEAL_LABEL, "id")):
             self._ignore_existing(self.graph.query, f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
-        for label in (model.ENTITY_LABEL, model.ARTICLE_LABEL):
+        for label in (model.ENTITY_LABEL, model.ARTICLE_LABEL, model.DEAL_LABEL):
             self._ignore_existing(self.graph.execute_command, "GRAPH.CONSTRAINT", "CREATE",
                                   self.graph.name, "UNIQUE", "NODE", label, "PROPERTIES", 1, "id")
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import re
 import sys
 
 import click
@@ -12,9 +14,27 @@ EXIT_NOTHING_READ = 1
 EXIT_ERROR = 2
 
 
+# what could forge a line or drive the terminal: C0 and C1 controls (newlines included), DEL,
+# bidi overrides and U+2028/2029; shown as escapes, so a file name stays one visible line
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(text: str) -> str:
+    r"""``text`` with control, escape and bidi characters shown as escapes.
+
+    >>> safe_text("bad\nnewsgraph: error: forged \x1b]0;PWNED\x07")
+    'bad\\nnewsgraph: error: forged \\x1b]0;PWNED\\x07'
+    """
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
-    click.echo(f"newsgraph: error: {message}", err=True)
+    click.echo(f"newsgraph: error: {safe_text(message)}", err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"newsgraph: warning: {safe_text(message)}", err=True)
 
 
 def handle_errors(func):
@@ -25,10 +45,25 @@ def handle_errors(func):
             return func(*args, **kwargs)
         except NewsgraphError as exc:
             fail(str(exc))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except KeyboardInterrupt:
             click.echo("newsgraph: interrupted", err=True)
             sys.exit(130)
+        except MemoryError:
+            fail("out of memory (a smaller --max-doc-chars or fewer --workers may help)")
+        except RecursionError:
+            fail("input nested too deeply to read")
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for a user
+            if os.environ.get("NEWSGRAPH_DEBUG"):
+                raise
+            fail(f"unexpected {type(exc).__name__}: {_one_line(str(exc))} "
+                 "(a bug in newsgraph; NEWSGRAPH_DEBUG=1 shows the traceback)")
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:400]
 
 
 def model_option(func):

@@ -8,7 +8,9 @@ merged batch by batch, and only their compact records stay in memory.
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 import networkx as nx
 
 from newsgraph.errors import InputError
-from newsgraph.exports import DEFAULT_FORMATS, get_exporter
+from newsgraph.exports import get_exporter, output_names, resolve_formats
 from newsgraph.extract.ingest import DEFAULT_MAX_DOC_CHARS, IngestReport, iter_documents
 from newsgraph.extract.limits import DEFAULT_MAX_SENTENCE_CHARS, add_sentence_limit, passages_split
 from newsgraph.extract.model import Document
@@ -57,16 +59,23 @@ class BuildReport:
 
 def _unique(documents: Iterable[Document], report: BuildReport, known: GraphMerger
             ) -> Iterator[Document]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, bytes]] = {}
     for doc in documents:
         if doc.id in known:
             report.already += 1
             continue
+        digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest()
         if doc.id in seen:
+            first, first_digest = seen[doc.id]
             report.duplicates += 1
-            report.ingest.warnings.append(f"{doc.path}: same content as {seen[doc.id]}; read once")
+            if digest == first_digest:
+                report.ingest.warnings.append(f"{doc.path}: same content as {first}; read once")
+            else:
+                report.ingest.warnings.append(
+                    f"{doc.path}: id {doc.id!r} is already used by {first} for a different text; "
+                    "this article is skipped (give each article its own id)")
             continue
-        seen[doc.id] = doc.path or doc.id
+        seen[doc.id] = (doc.path or doc.id, digest)
         yield doc
 
 
@@ -91,8 +100,48 @@ def _progress(documents: Iterator[Document], enabled: bool) -> Iterator[Document
     return tqdm(documents, desc="articles", unit=" doc", file=sys.stderr, leave=False)
 
 
+def _input_list(paths) -> list[str | Path]:
+    """``paths`` as a list: one path (a ``str`` or ``Path``) is one input, not its characters.
+
+    >>> _input_list("seeds/")
+    ['seeds/']
+    >>> _input_list(42)
+    Traceback (most recent call last):
+    ...
+    TypeError: paths must be a path or an iterable of paths, not int
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    if isinstance(paths, bytes) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}")
+    items = list(paths)
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(f"each path must be a str or a path, not {type(item).__name__}: {item!r}")
+    return items
+
+
+def _warn_broken_links(paths: list[str | Path], report: BuildReport) -> list[str | Path]:
+    """Warn about each symbolic link that points nowhere, given or inside a folder; drop the given ones."""
+    kept = []
+    for raw in paths:
+        path = Path(raw)
+        if str(raw) != "-" and path.is_symlink() and not path.exists():
+            report.ingest.warn(str(path), f"broken symbolic link (points to {os.readlink(path)})")
+            continue
+        kept.append(raw)
+        if str(raw) != "-" and path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
+                    entry = os.path.join(folder, name)
+                    if not name.startswith(".") and os.path.islink(entry) and not os.path.exists(entry):
+                        report.ingest.warn(entry, f"broken symbolic link (points to {os.readlink(entry)})")
+    return kept
+
+
 def build(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     *,
     model: str = DEFAULT_MODEL,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
@@ -107,7 +156,7 @@ def build(
     scheduler: str | None = None,
     merger: GraphMerger | None = None,
 ) -> nx.MultiDiGraph:
-    """Read the articles under ``paths`` and return their merged knowledge graph.
+    """Read the articles under ``paths`` (one path, or an iterable of them) and return their merged knowledge graph.
 
     ``workers`` processes parse in parallel (``engine="local"``), or Dask tasks do on
     the cluster at ``scheduler`` or on a local one (``engine="dask"``); every way gives
@@ -118,12 +167,14 @@ def build(
     Raises ``InputError`` when no document at all could be read; problems with single
     inputs are warnings in ``report``.
     """
+    paths = _input_list(paths)
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     if workers < 1:
         raise InputError(f"workers must be at least 1, not {workers}")
     report = report if report is not None else BuildReport()
     merger = merger if merger is not None else GraphMerger()
+    paths = _warn_broken_links(paths, report)
     documents = _unique(iter_documents(paths, report=report.ingest, max_doc_chars=max_doc_chars),
                         report, merger)
     documents = _progress(_sentence_limit(documents, max_sentence_chars, report), progress)
@@ -156,15 +207,20 @@ def write_all(graph: nx.MultiDiGraph, out_dir: str | Path, formats: Iterable[str
               ) -> list[Path]:
     """Write the default formats (or those named) into ``out_dir``, each under its ``FILENAME``.
 
-    ``options`` (e.g. ``{"base_iri": ...}``) go to each exporter whose ``write`` takes them.
-    ``state``, when given, writes the build state (``newsgraph.incremental``) into the
-    staging folder after the exports, so that it commits with them.
+    ``formats`` goes through ``newsgraph.exports.resolve_formats``: ``graph.json`` is
+    always written, and the export files of formats not written this time are removed
+    from ``out_dir`` (other files in it are kept). ``options`` (e.g. ``{"base_iri": ...}``)
+    go to each exporter whose ``write`` takes them. ``state``, when given, writes the
+    build state (``newsgraph.incremental``) into the staging folder after the exports,
+    so that it commits with them.
     """
     out_dir = Path(out_dir)
+    formats = resolve_formats(formats)
+    stale = {filename for name, filename in output_names().items() if name not in formats}
     written = []
     # every export goes to a staging folder that replaces out_dir as a whole (newsgraph/outputs.py)
-    with commit_outputs(out_dir) as staging:
-        for name in formats or DEFAULT_FORMATS:
+    with commit_outputs(out_dir, drop=stale) as staging:
+        for name in formats:
             exporter = get_exporter(name)
             accepted = inspect.signature(exporter.write).parameters
             kwargs = {k: v for k, v in (options or {}).items() if k in accepted}

@@ -70,7 +70,7 @@ def test_stdin_input(tmp_path):
 def test_unknown_format_and_model_are_one_line_errors(tmp_path):
     proc = run("build", SEEDS, "-o", tmp_path, "--format", "tutle")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "newsgraph: error: unknown format 'tutle'; known: " + ", ".join(
+    assert proc.stderr.strip() == "newsgraph: error: unknown format 'tutle'; did you mean 'turtle'? known: " + ", ".join(
         __import__("newsgraph.exports", fromlist=["known_formats"]).known_formats())
     proc = run("build", SEEDS, "-o", tmp_path, "--model", "no_such_pipeline")
     assert proc.returncode == 1
@@ -83,3 +83,52 @@ def test_help_ends_with_an_example():
     assert proc.returncode == 0
     assert proc.stdout.rstrip().splitlines()[-1].strip().startswith(("newsgraph build", "-"))
     assert "Example:" in proc.stdout
+
+
+def test_python_dash_m_newsgraph_is_the_command():
+    proc = subprocess.run([sys.executable, "-m", "newsgraph", "--help"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Usage: newsgraph [OPTIONS] COMMAND")
+    assert "build" in proc.stdout and "query" in proc.stdout
+
+
+def test_help_subcommand_shows_the_same_help_as_dash_dash_help():
+    assert run("help").stdout == run("--help").stdout
+    assert run("help", "build").stdout == run("build", "--help").stdout
+    proc = run("help", "biuld")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "newsgraph: error: unknown command 'biuld'; did you mean 'build'? (known: "
+        + ", ".join(sorted(["build", "deals", "eval", "help", "load", "query", "serve", "view"])) + ")"]
+
+
+def test_format_writes_graph_json_too_and_removes_stale_exports(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", SEEDS, "-o", out, "-q").returncode == 0
+    (out / "mine.txt").write_text("kept", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".newsgraph", "deals.csv", "deals.jsonl", "graph.html", "graph.json", "graph.ttl", "mine.txt",
+        "neo4j"]
+    proc = run("build", SEEDS, "-o", out, "--format", "ntriples,jsonld", "-q")
+    assert proc.returncode == 0, proc.stderr
+    # graph.json is always written; html, turtle and neo4j of the earlier build are gone
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".newsgraph", "graph.json", "graph.jsonld", "graph.nt", "mine.txt"]
+    view = run("view", out, "--no-open")
+    assert view.returncode == 0, view.stderr
+    assert view.stdout.strip() == str(out / "graph.html")
+    proc = run("build", SEEDS, "-o", out, "--format", "default", "--format", "trig", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".newsgraph", "deals.csv", "deals.jsonl", "graph.html", "graph.json", "graph.trig", "graph.ttl",
+        "mine.txt", "neo4j"]
+    assert not any(p.name.startswith(".out.") for p in tmp_path.iterdir())  # no lock file left
+
+
+def test_format_typo_is_caught_before_reading_with_a_suggestion(tmp_path):
+    proc = run("build", tmp_path / "missing", "-o", tmp_path / "out", "--format", "json,ntripels")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "newsgraph: error: unknown format 'ntripels'; did you mean 'ntriples'? known: "
+        "deals, deals-jsonl, html, json, jsonld, neo4j, ntriples, trig, turtle"]

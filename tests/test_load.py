@@ -78,13 +78,16 @@ def run_cli(*args, env=None):
 def test_load_command_loads_the_seeds_build_with_exact_counts(db, seeds_graph, tmp_path):
     get_exporter("json").write(seeds_graph, tmp_path / "graph.json")
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
-    # expected from graph.json itself: entities + articles; relations + one MENTIONS
-    # per (article, entity named in it)
+    # expected from graph.json itself: entities + articles + deals; relations + one MENTIONS
+    # per (article, entity named in it) + one per deal role (a lead investor is an investor too)
     articles = {d["id"] for d in data["graph"]["documents"]}
     mentions = sum(len(n["documents"]) for n in data["nodes"])
+    roles = sum(len(d["parties"]) + len(d["asset"]) - sum(p["role"] == "asset" for p in d["parties"])
+                + sum(p["role"] == "lead_investor" for p in d["parties"]) for d in data["deals"])
     assert articles == {d for n in data["nodes"] for d in n["documents"]}
-    expected = {"nodes": len(data["nodes"]) + len(articles),
-                "relationships": len(data["edges"]) + mentions}
+    assert data["deals"]
+    expected = {"nodes": len(data["nodes"]) + len(articles) + len(data["deals"]),
+                "relationships": len(data["edges"]) + mentions + roles}
     assert expected == expected_counts(seeds_graph)
 
     proc = run_cli("load", tmp_path, "--uri", db.uri, "--batch-size", "3",
@@ -95,6 +98,7 @@ def test_load_command_loads_the_seeds_build_with_exact_counts(db, seeds_graph, t
             f"relationships: {expected['relationships']} created, 0 updated") in proc.stderr
     assert db.value("MATCH (n:Article) RETURN count(n)") == len(articles)
     assert db.value("MATCH ()-[r:MENTIONS]->() RETURN count(r)") == mentions
+    assert db.value("MATCH (d:Deal) RETURN count(d)") == len(data["deals"])
 
     again = run_cli("load", tmp_path / "graph.json", "--uri", db.uri, "-q",
                     env={"NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", ""), **db.env})
@@ -106,8 +110,9 @@ def test_load_command_loads_the_seeds_build_with_exact_counts(db, seeds_graph, t
 def test_investment_edge_carries_its_amount(db):
     graph = seeds_like_graph()
     report = _load(db, graph)
-    assert (report.nodes_created, report.relationships_created) == (9 + 2, 5 + 9)
-    assert db.counts() == {"nodes": 11, "relationships": 14}
+    # 9 entities + 2 articles + 4 deals; 5 relations + 9 mentions + 8 deal roles
+    assert (report.nodes_created, report.relationships_created) == (9 + 2 + 4, 5 + 9 + 8)
+    assert db.counts() == {"nodes": 15, "relationships": 22}
     rows = db.rows("MATCH (a:Entity:Company {id: 'company:roche'})-[r:INVESTS_IN]->(b:Country) "
                    "RETURN a.name, b.name, r.amount, r.currency, r.amount_usd, r.date, "
                    "r.confidence, r.evidence, r.sources")
@@ -124,24 +129,39 @@ def test_investment_edge_carries_its_amount(db):
                    "RETURN n.aliases, n.mentions") == [[["Lilly"], 1]]
 
 
+def test_deals_are_nodes_with_a_relationship_per_role(db):
+    _load(db, seeds_like_graph())
+    assert db.rows("MATCH (d:Deal)-[:INVESTOR]->(:Entity {id: 'company:roche'}) "
+                   "MATCH (d)-[:INVESTEE]->(c:Entity) "
+                   "RETURN d.type, d.status, d.announced, d.total, d.total_currency, d.total_usd, "
+                   "c.name, d.sources") == [
+        ["investment", "announced", "2026-03", 710e9, "KRW", 484e6, "South Korea", ["doc-roche"]]]
+    assert sorted(db.rows("MATCH (d:Deal {type: 'collaboration'})-[:PARTNER]->(e) "
+                          "RETURN e.name, d.total_usd")) == [
+        ["ABL Bio", 2.6e9], ["Alteogen", None], ["Eli Lilly", 2.6e9], ["GSK", None]]
+    assert db.value("MATCH (d:Deal) RETURN count(d)") == 4
+    assert db.value("MATCH (d:Deal) WHERE d.id IS NULL OR d.evidence IS NULL RETURN count(d)") == 0
+
+
 def test_second_load_changes_nothing(db):
     graph = seeds_like_graph()
     _load(db, graph, batch_size=2)
     before = db.counts()
     report = _load(db, graph, batch_size=2)
-    assert db.counts() == before == {"nodes": 11, "relationships": 14}
-    assert (report.nodes_created, report.nodes_updated) == (0, 11)
-    assert (report.relationships_created, report.relationships_updated) == (0, 14)
+    assert db.counts() == before == {"nodes": 15, "relationships": 22}
+    assert (report.nodes_created, report.nodes_updated) == (0, 15)
+    assert (report.relationships_created, report.relationships_updated) == (0, 22)
     # batches of 2 per label or type: Company 5 -> 3, GovernmentAgency, Person, Country,
-    # Article -> 1 each; INVESTS_IN, PARTNERS_WITH, SIGNS_AGREEMENT_WITH, WORKS_FOR -> 1 each,
-    # MENTIONS 9 -> 5
-    assert report.statements == 7 + 9
+    # Article -> 1 each, Deal 4 -> 2; INVESTS_IN, PARTNERS_WITH, SIGNS_AGREEMENT_WITH, WORKS_FOR
+    # -> 1 each, MENTIONS 9 -> 5; deal roles INVESTOR, INVESTEE, PARTNER (4 -> 2), PARTY -> 5
+    assert report.statements == 7 + 2 + 9 + 5
 
 
 def test_hostile_names_round_trip_exactly(db):
     graph = hostile_graph()
     _load(db, graph)
-    assert db.counts() == expected_counts(graph) == {"nodes": 11, "relationships": 19}
+    # each investment of the chain is a deal of its own: 9 deals, 18 roles
+    assert db.counts() == expected_counts(graph) == {"nodes": 11 + 9, "relationships": 19 + 18}
     stored = {r[0]: (r[1], sorted(r[2])) for r in
               db.rows("MATCH (n:Entity:Company) RETURN n.id, n.name, n.aliases")}
     assert stored == {n: (d["label"], d["aliases"]) for n, d in graph.nodes(data=True)}
@@ -177,7 +197,7 @@ def test_a_retyped_entity_keeps_one_type_label(db):
     _load(db, graph)
     assert db.rows("MATCH (n:Entity {id: 'company:gsk'}) RETURN labels(n)") in (
         [[["Entity", "Organization"]]], [[["Organization", "Entity"]]])
-    assert db.counts() == {"nodes": 11, "relationships": 14}
+    assert db.counts() == {"nodes": 15, "relationships": 22}
 
 
 # ---------------------------------------------------------------- errors, no database needed

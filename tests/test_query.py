@@ -40,7 +40,17 @@ def rows(build, name: str) -> list[list[str]]:
 def test_example_queries_ship_with_the_package():
     assert sorted(example_queries()) == ["deals-over-1-billion-in-2025", "deals-per-country",
                                          "evidence-for-an-edge", "investors-in-south-korea",
-                                         "partners-of-partners"]
+                                         "licences-of-korean-drugs", "partners-of-partners"]
+
+
+def test_licensing_deals_of_korean_companies(build):
+    # the seeds-like graph has no licence: its collaborations with a Korean partner answer
+    assert rows(build, "licences-of-korean-drugs") == [
+        ["type", "korean", "counterparty", "asset", "upfront", "milestones", "total", "announced", "status"],
+        ["collaboration", "ABL Bio", "Eli Lilly", "", "40000000", "", "2600000000", "2025-11", "announced"],
+        ["collaboration", "ABL Bio", "Sanofi", "", "", "", "1060000000", "2022", "announced"],
+        ["collaboration", "Alteogen", "GSK", "", "", "", "300000000", "2025-11", "announced"],
+    ]
 
 
 def test_who_invested_in_south_korea_and_how_much(build):

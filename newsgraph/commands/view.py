@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from newsgraph.exports.html import DEFAULT_MAX_NODES, view_path
-from newsgraph.options import handle_errors, quiet_option
+from newsgraph.options import handle_errors, quiet_option, safe_text
 
 
 @click.command()
@@ -34,7 +34,7 @@ def view(out, focus, depth, max_nodes, no_open, quiet):
       newsgraph view out/ --focus "Eli Lilly" --depth 2
     """
     path = view_path(out, max_nodes=max_nodes, focus=focus, depth=depth)
-    click.echo(str(path))
+    click.echo(safe_text(str(path)))
     if not no_open:
         if not webbrowser.open(path.resolve().as_uri()) and not quiet:
             click.echo("newsgraph: warning: no web browser found; open the file above yourself",

@@ -20,6 +20,7 @@ from newsgraph.exports import DEFAULT_FORMATS, EXPORTERS, get_exporter
 from newsgraph.exports.cypher import cypher_literal, cypher_string
 from newsgraph.exports.neo4j import (CSV_FILES, RELATION_PROPERTIES, expected_counts,
                                      generate_cypher, write_neo4j)
+from newsgraph.graph.deals import build_deals
 from newsgraph.load import FalkorDBTarget
 from test_load_support import (ESCAPED_NAMES, HOSTILE_NAMES, copy_to_import,  # noqa: F401
                                falkordb_graph, falkordb_server, hostile_graph, seeds_like_graph)
@@ -105,8 +106,9 @@ def test_script_starts_with_constraints_and_every_statement_merges():
     assert parts[0] == ("CREATE CONSTRAINT newsgraph_entity_id IF NOT EXISTS "
                         "FOR (n:Entity) REQUIRE n.id IS UNIQUE")
     assert parts[1].startswith("CREATE CONSTRAINT newsgraph_article_id IF NOT EXISTS")
-    data = parts[3:]
-    assert len(data) == 7 + 9  # as tests/test_load.py counts batches of 2
+    assert parts[3].startswith("CREATE CONSTRAINT newsgraph_deal_id IF NOT EXISTS")
+    data = parts[4:]
+    assert len(data) == 7 + 2 + 9 + 5  # as tests/test_load.py counts batches of 2
     assert all(p.startswith("UNWIND [\n") and "MERGE (" in p for p in data)
     assert not any(" CREATE " in p for p in data)
 
@@ -125,16 +127,20 @@ def test_load_cypher_builds_the_graph_and_is_idempotent(script_runner, tmp_path)
     run, read, _ = script_runner
     graph = seeds_like_graph()
     write_neo4j(graph, tmp_path / "neo4j", batch_size=3)
-    assert _run_script(tmp_path / "neo4j", run) == 11
+    assert _run_script(tmp_path / "neo4j", run) == 15  # 9 entities, 2 articles, 4 deals
     counts = {"nodes": read("MATCH (n) RETURN count(n)")[0][0],
               "relationships": read("MATCH ()-[r]->() RETURN count(r)")[0][0]}
-    assert counts == expected_counts(graph) == {"nodes": 11, "relationships": 14}
+    assert counts == expected_counts(graph) == {"nodes": 15, "relationships": 22}
+    assert read("MATCH (d:Deal)-[:PARTNER]->(:Entity {id: 'company:abl-bio'}) "
+                "MATCH (d)-[:PARTNER]->(o:Entity) WHERE o.id <> 'company:abl-bio' "
+                "RETURN d.type, d.total, d.total_currency, d.announced, o.name") == [
+        ["collaboration", 2.6e9, "USD", "2025-11", "Eli Lilly"]]
     assert read("MATCH (:Entity {id: 'company:roche'})-[r:INVESTS_IN]->(b) "
                 "RETURN b.name, r.amount, r.currency, r.amount_usd, r.date") == [
         ["South Korea", 710e9, "KRW", 484e6, "2026-03"]]
     assert _run_script(tmp_path / "neo4j", run) == 0  # a second run creates nothing
-    assert read("MATCH (n) RETURN count(n)") == [[11]]
-    assert read("MATCH ()-[r]->() RETURN count(r)") == [[14]]
+    assert read("MATCH (n) RETURN count(n)") == [[15]]
+    assert read("MATCH ()-[r]->() RETURN count(r)") == [[22]]
 
 
 def test_load_cypher_round_trips_hostile_strings(script_runner, tmp_path):
@@ -142,8 +148,11 @@ def test_load_cypher_round_trips_hostile_strings(script_runner, tmp_path):
     graph = hostile_graph()
     write_neo4j(graph, tmp_path / "neo4j")
     _run_script(tmp_path / "neo4j", run)
-    assert read("MATCH (n) RETURN count(n)") == [[11]]
-    assert read("MATCH ()-[r]->() RETURN count(r)") == [[19]]
+    assert read("MATCH (n) RETURN count(n)") == [[11 + 9]]  # each investment is a deal
+    assert read("MATCH ()-[r]->() RETURN count(r)") == [[19 + 18]]
+    deal_evidence = sorted(sentence for r in read("MATCH (d:Deal) RETURN d.evidence") for sentence in r[0])
+    assert deal_evidence == sorted(decode(e["sentence"]) for _, _, d in graph.edges(data=True)
+                                   for e in d["evidence"])
     stored = {r[0]: (r[1], sorted(r[2])) for r in
               read("MATCH (n:Entity:Company) RETURN n.id, n.name, n.aliases")}
     assert stored == {n: (decode(d["label"]), sorted(decode(a) for a in d["aliases"]))
@@ -225,9 +234,20 @@ def test_csv_files_read_back_by_falkordb_match_the_graph(make_graph, falkordb_se
     mentions = {(r[":START_ID(Article)"], r[":END_ID(Entity)"]) for r in tables["mentions.csv"]}
     assert mentions == {(doc, n) for n, docs in graph.nodes(data="documents") for doc in docs}
     assert {r[":TYPE"] for r in tables["mentions.csv"]} == {"MENTIONS"}
+    deals = {r["id"]: r for r in tables["deal_nodes.csv"]}
+    expected_deals = {d["id"]: d for d in build_deals(graph)}
+    assert deals.keys() == expected_deals.keys()
+    for deal_id, deal in expected_deals.items():
+        row = deals[deal_id]
+        assert (row[":LABEL"], row["type"], row["status"], row["announced"]) == (
+            ["Deal"], deal["type"], deal["status"], deal["announced"])
+        assert row["total"] == (deal["money"].get("total") or {}).get("value")
+        assert row["evidence"] == [e["sentence"] for e in deal["evidence"]]
+    roles = {(r[":START_ID(Deal)"], r[":TYPE"], r[":END_ID(Entity)"]) for r in tables["deal_roles.csv"]}
+    assert roles == {(d["id"], p["role"].upper(), p["id"]) for d in expected_deals.values() for p in d["parties"]}
     counts = expected_counts(graph)
-    assert len(entities) + len(articles) == counts["nodes"]
-    assert len(relations) + len(mentions) == counts["relationships"]
+    assert len(entities) + len(articles) + len(deals) == counts["nodes"]
+    assert len(relations) + len(mentions) + len(roles) == counts["relationships"]
 
 
 def test_csv_exact_values_of_the_investment(tmp_path):
@@ -264,8 +284,8 @@ def test_import_sh_runs_the_exact_neo4j_admin_command(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [
         str(folder), "database", "import", "full", "news db",
-        "--nodes=entities.csv", "--nodes=articles.csv",
-        "--relationships=relations.csv", "--relationships=mentions.csv",
+        "--nodes=entities.csv", "--nodes=articles.csv", "--nodes=deal_nodes.csv",
+        "--relationships=relations.csv", "--relationships=mentions.csv", "--relationships=deal_roles.csv",
         "--delimiter=,", "--array-delimiter=U+007C", '--quote="', "--multiline-fields=true",
         "--id-type=string", "--skip-bad-relationships=false", "--overwrite-destination=true"]
 
@@ -292,8 +312,9 @@ def test_seeds_build_counts(seeds_graph, tmp_path):
         # records, not lines: a quoted field may hold a newline
         text = (folder / name).read_text(encoding="utf-8")
         return len(re.findall(r'\n(?=(?:[^"]*"[^"]*")*[^"]*\Z)', text)) - 1
-    assert rows("entities.csv") + rows("articles.csv") == counts["nodes"]
-    assert rows("relations.csv") + rows("mentions.csv") == counts["relationships"]
+    assert rows("entities.csv") + rows("articles.csv") + rows("deal_nodes.csv") == counts["nodes"]
+    assert rows("relations.csv") + rows("mentions.csv") + rows("deal_roles.csv") == counts["relationships"]
+    assert rows("deal_nodes.csv") == len(build_deals(seeds_graph)) > 0
     assert rows("entities.csv") == seeds_graph.number_of_nodes()
     assert rows("relations.csv") == seeds_graph.number_of_edges()
 

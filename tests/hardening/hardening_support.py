@@ -32,9 +32,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Staging or moved-aside folders of ``out`` that a finished build must not leave."""
-    return sorted(p.name for p in out.parent.iterdir()
-                  if p.name.startswith(f".{out.name}.") and not p.name.endswith(".lock"))
+    """Lock files, staging or moved-aside folders of ``out`` that a finished build must not leave."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> str:
