@@ -13,13 +13,17 @@ import textwrap
 
 from hardening_support import newsgraph_cmd
 
-#: a child that reads a JSONL file through ``iter_documents`` and prints its peak memory
+#: a child that reads a JSONL file through ``iter_documents`` and prints its peak memory.
+#: The peak is the child's own VmHWM: ``ru_maxrss`` survives fork and exec on Linux, so
+#: under a pytest that has loaded the spaCy model it reports the parent's peak instead.
 PEAK = textwrap.dedent("""
-    import resource, sys
+    import sys
     from newsgraph.extract.ingest import IngestReport, iter_documents
     report = IngestReport()
     docs = list(iter_documents(sys.argv[1:], report=report))
-    print(len(docs), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    with open("/proc/self/status") as status:
+        hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(len(docs), hwm // 1024)
     for warning in report.warnings:
         print(warning)
 """)
