@@ -27,8 +27,6 @@ ORG_TYPES = frozenset({"Company", "GovernmentAgency", "Organization", "MediaOutl
 #: spaCy label -> schema type when nothing better is known
 _LABEL_TYPES = {"PERSON": "Person", "ORG": "Company", "GPE": "Location", "LOC": "Location",
                 "FAC": "Location", "PRODUCT": "Drug"}
-_DROP = frozenset({"m.d.", "ph.d.", "md", "phd", "mou", "r&d", "ipo", "ceo", "cfo", "ai",
-                   "phase", "covid-19", "big pharma", "big pharmas", "wall street", "nasdaq", "nyse"})
 _CODE = re.compile(r"^[A-Z][A-Za-z]{1,5}-?\d{2,5}[A-Za-z]?$")
 _CODE_STOP = frozenset({"COVID-19", "SARS-CoV-2", "H5N1", "MERS-CoV"})
 _MEDIA_BEFORE = ("told", "according to", "reported by", "quoted by", "cited by", "in an interview with")
@@ -76,6 +74,7 @@ def add_entity_components(nlp) -> None:
 
     if "newsgraph_gazetteer" in nlp.pipe_names:
         return
+    add_token_splits(nlp)
     if not Language.has_factory("newsgraph_paragraph_breaks_v1"):
         Language.component("newsgraph_paragraph_breaks_v1", func=paragraph_breaks)
     nlp.add_pipe("newsgraph_paragraph_breaks_v1", name="newsgraph_paragraphs", before="parser")
@@ -83,6 +82,28 @@ def add_entity_components(nlp) -> None:
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     ruler.add_patterns([{"label": r["label"], "pattern": r["pattern"]}
                         for r in load_jsonl("gazetteer.jsonl", "label", "pattern")])
+
+
+def token_splits() -> list[dict]:
+    """The ``token_splits`` rows of ``data/not_entities.json``: infixes for words run together."""
+    from newsgraph.errors import SchemaError
+
+    rows = load_json("not_entities.json", "rows").get("token_splits", [])
+    for number, row in enumerate(rows, 1):
+        try:
+            re.compile(row["pattern"])
+        except (KeyError, TypeError, re.error) as exc:
+            raise SchemaError(f"not_entities.json: token_splits row {number}: 'pattern' must be a "
+                              f"regular expression ({exc})") from exc
+    return rows
+
+
+def add_token_splits(nlp) -> None:
+    """Cut words a scraper ran together ("2031.Yelmora", "WhitcombeCEO") with extra infixes."""
+    from spacy.util import compile_infix_regex
+
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, *(row["pattern"] for row in token_splits())]).finditer
 
 
 @lru_cache(maxsize=1)
@@ -195,6 +216,78 @@ def classify(text: str, label: str) -> tuple[str | None, str]:
     return _LABEL_TYPES.get(label), "label"
 
 
+@lru_cache(maxsize=1)
+def _not_entity_rows() -> tuple[tuple[str, str, object, frozenset], ...]:
+    """The rows of ``data/not_entities.json`` as (id, kind, matcher, keep_types), checked on load."""
+    from newsgraph.errors import SchemaError
+
+    from .lexicon import DATA_DIR
+
+    path = DATA_DIR / "not_entities.json"
+    rows = []
+    for number, row in enumerate(load_json("not_entities.json", "rows")["rows"], 1):
+        where = f"{path}: row {number} ({row.get('id', 'no id')})"
+        kind = row.get("kind")
+        if not isinstance(row.get("id"), str) or kind not in ("exact", "exact_case", "last_word", "regex"):
+            raise SchemaError(f"{where}: needs an 'id' and a 'kind' of exact, exact_case, last_word or regex")
+        if kind == "regex":
+            try:
+                matcher = re.compile(row["pattern"])
+            except (KeyError, re.error) as exc:
+                raise SchemaError(f"{where}: 'pattern' must be a regular expression ({exc})") from exc
+        else:
+            values = row.get("values")
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise SchemaError(f"{where}: 'values' must be a list of strings")
+            matcher = frozenset(values if kind == "exact_case" else (v.lower() for v in values))
+        rows.append((row["id"], kind, matcher, frozenset(row.get("keep_types", ()))))
+    return tuple(rows)
+
+
+def not_entity(text: str, etype: str | None = None) -> str | None:
+    """The id of the ``not_entities.json`` row that says ``text`` is no entity, or None.
+
+    >>> not_entity("Important Safety Information"), not_entity("Breast Cancer"), not_entity("KRAS")
+    ('boilerplate.headings', 'disease.heads', 'gene.targets')
+    >>> not_entity("Yelmora Therapeutics Inc.") is None
+    True
+    """
+    text = " ".join(text.replace("\u2019", "'").split())
+    lowered = text.lower()
+    words = lowered.split()
+    if not words:
+        return None
+    named = len(words) > 1 and words[-1].strip(".,") in _shapes()["company_suffixes"]
+    for rid, kind, matcher, keep in _not_entity_rows():
+        if etype in keep or (named and kind != "exact"):
+            continue  # past a whole-span heading, "... Inc." is a name whatever comes before
+        if (kind == "exact" and lowered in matcher) or (kind == "exact_case" and text in matcher) \
+                or (kind == "last_word" and words[-1].strip(".,") in matcher) \
+                or (kind == "regex" and matcher.search(text)):
+            return rid
+    return None
+
+
+def _is_phrase(sdoc, start: int, end: int) -> bool:
+    """A title-case span of two or more words that opens a line, each word written lower-case
+    elsewhere in the same article ("Licensing Terms" beside "the licensing terms"): a heading."""
+    words = [t for t in sdoc[start:end] if t.is_alpha]
+    if len(words) < 2 or not all(t.is_title for t in words):
+        return False
+    if start > 0 and "\n" not in sdoc[start - 1].text_with_ws:
+        return False  # only a span that opens a line, as headings do
+    lower = _lower_words(sdoc)
+    return all(t.lower_ in lower for t in words if len(t) > 3) and any(len(t) > 3 for t in words)
+
+
+def _lower_words(sdoc) -> frozenset[str]:
+    cached = sdoc.user_data.get("newsgraph.lower_words")
+    if cached is None:
+        cached = frozenset(t.text for t in sdoc if t.is_lower and t.is_alpha)
+        sdoc.user_data["newsgraph.lower_words"] = cached
+    return cached
+
+
 def _is_generic_drug(word: str) -> bool:
     return (word.isalpha() and word[:1].islower() and len(word) >= 7
             and word.lower().endswith(tuple(_shapes()["drug_suffixes"])))
@@ -218,7 +311,9 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
             continue
         for start, end in _clean_span(sdoc, ent.start, ent.end, etype):
             text = sdoc[start:end].text
-            if text.lower() in _DROP or not any(c.isalpha() for c in text) or re.match(r"(?i)phase\b", text):
+            if not any(c.isalpha() for c in text) or re.match(r"(?i)phase\b", text):
+                continue
+            if how != "gazetteer" and (not_entity(text, etype) or (how == "label" and _is_phrase(sdoc, start, end))):
                 continue
             sub_type, sub_how = (etype, how) if (start, end) == (ent.start, ent.end) else classify(text, ent.label_)
             if sub_type is None or (text.islower() and sub_type not in ("Drug", "Technology")):
@@ -364,7 +459,7 @@ def _retype(sdoc, candidate):
     if how != "label":
         return candidate
     if nxt is not None and (after.startswith(("-based", "- based")) or (
-            nxt.text == "," and end + 1 < len(sdoc) and sdoc[end + 1].lower_ not in _DROP
+            nxt.text == "," and end + 1 < len(sdoc) and not not_entity(sdoc[end + 1].text)
             and (sdoc[end + 1].ent_type_ == "GPE" or country_name(sdoc[end + 1].text)))):
         return start, end, "Location", "context"  # "Daejeon-based", "Søborg, Denmark"
     if etype not in ("Company", "Person", "Organization"):
