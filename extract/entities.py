@@ -45,6 +45,7 @@ class EntityMention:
     token_start: int
     token_end: int
     proper: bool = True  # a name, not a description ("the company") or pronoun
+    how: str = "label"  # how the type was decided: gazetteer, shape, context, cue, label, ...
     sentence_index: int | None = None  # which sentence of the document
     is_subject: bool = False  # the name is a clause's subject
 
@@ -344,7 +345,32 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
                 and org.lower_ not in titles and not org.is_stop:
             found.append((org.i, org.i + 1, "Organization" if title.lower_ == "analyst" else "Company", "context"))
     found = [_retype(sdoc, c) for c in found]
-    return sorted(found)
+    return sorted(found + _repeats(sdoc, found))
+
+
+def _repeats(sdoc, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Other places where a name found once in the document is written again, word for word,
+    and the NER missed it there ("Quorvia" tagged in one sentence and not in the next)."""
+    taken = {i for s, e, _, _ in found for i in range(s, e)}
+    names: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for start, end, etype, how in found:
+        words = tuple(t.text for t in sdoc[start:end])
+        text = sdoc[start:end].text
+        if len(text) < 4 or text.islower() or text.isupper() and len(text) < 5 or etype in ("Country",):
+            continue
+        names.setdefault(words[0], []).append((words, etype, how))
+    out = []
+    for token in sdoc:
+        if token.i in taken or token.text not in names:
+            continue
+        for words, etype, how in sorted(names[token.text], key=lambda n: -len(n[0])):
+            end = token.i + len(words)
+            if tuple(t.text for t in sdoc[token.i:end]) == words and not taken & set(range(token.i, end)) \
+                    and (end >= len(sdoc) or not (sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper())):
+                out.append((token.i, end, etype, how if how == "cue" else "repeat"))
+                taken.update(range(token.i, end))
+                break
+    return out
 
 
 _TARGET_WORDS = frozenset({"receptor", "receptors", "inhibitor", "inhibitors", "mutation", "mutations", "gene",
@@ -398,7 +424,14 @@ def _joined_ents(sdoc):
             out.append(Span(sdoc, ent.start, ents[i + 1].end, label="ORG"))
             i += 2
             continue
-        out.append(ent)
+        start = ent.start
+        while start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].text[:1].isupper() \
+                and sdoc[start - 1].dep_ == "compound" and ent.start <= sdoc[start - 1].head.i < ent.end \
+                and not sdoc[start - 1].ent_type_ and "\n" not in sdoc[start - 1].whitespace_:
+            start -= 1  # "Brenvale" + "Pharma": the NER kept only the head of the name
+        if start != ent.start and classify(sdoc[start:ent.end].text, "PROPN")[0] is None:
+            start = ent.start  # only when the whole has a name's shape: not "President Reagan"
+        out.append(ent if start == ent.start else Span(sdoc, start, ent.end, label=ent.label_))
         i += 1
     return out
 
@@ -462,11 +495,46 @@ def _retype(sdoc, candidate):
             nxt.text == "," and end + 1 < len(sdoc) and not not_entity(sdoc[end + 1].text)
             and (sdoc[end + 1].ent_type_ == "GPE" or country_name(sdoc[end + 1].text)))):
         return start, end, "Location", "context"  # "Daejeon-based", "Søborg, Denmark"
+    cue = cue_type(sdoc, start, end)
+    if cue is not None:
+        return start, end, cue[0], "cue"
     if etype not in ("Company", "Person", "Organization"):
         return candidate
     if after.startswith(("analyst", "analysts", "research")):
         return start, end, "Organization", "context"
     return candidate
+
+
+@lru_cache(maxsize=1)
+def _cue_rows() -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(id, type, before cues, after cues) of ``data/type_cues.json``, checked on load."""
+    from newsgraph.errors import SchemaError
+
+    rows = []
+    for number, row in enumerate(load_json("type_cues.json", "rows")["rows"], 1):
+        if row.get("type") not in SCHEMA_TYPES or not (row.get("before") or row.get("after")):
+            raise SchemaError(f"type_cues.json: row {number} ({row.get('id', 'no id')}): needs a schema "
+                              "'type' and 'before' or 'after' cues")
+        rows.append((row["id"], row["type"], tuple(row.get("before", ())), tuple(row.get("after", ()))))
+    return tuple(rows)
+
+
+def cue_type(sdoc, start: int, end: int) -> tuple[str, str] | None:
+    """(type, cue id) when the words around tokens ``start:end`` say what the name is."""
+    left = sdoc.text[max(0, sdoc[start].idx - 40):sdoc[start].idx].lower().replace("\u2019", "'")
+    left = " ".join(left.split())
+    tail = sdoc[end - 1]
+    right = sdoc.text[tail.idx + len(tail):tail.idx + len(tail) + 50].lower().replace("\u2019", "'")
+    right = " ".join(right.split()) if not right[:1].isspace() else " " + " ".join(right.split())
+    for rid, etype, before, after in _cue_rows():
+        for cue in before:
+            if left.endswith(cue) and (len(left) == len(cue) or not left[-len(cue) - 1].isalnum()):
+                return etype, rid
+        for cue in after:
+            probe = right if cue[:1] in ",'" else right[1:] if right[:1] == " " else None
+            if probe is not None and probe.startswith(cue) and not probe[len(cue):len(cue) + 1].isalnum():
+                return etype, rid
+    return None
 
 
 _DRUG_NOUNS = frozenset({"drug", "therapy", "medicine", "candidate", "treatment", "injection", "pill",
@@ -523,7 +591,7 @@ def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
             name = _place_aliases().get(span.text, name)
         if how == "dateline" and etype == "Location":
             name = span.text.title()
-        mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end))
+        mentions.append(EntityMention(span.start_char, span.end_char, span.text, etype, name, start, end, how=how))
     mentions = _group_names(sdoc, mentions)
     mentions = sorted(mentions + _descriptions(sdoc, mentions), key=lambda m: m.token_start)
     starts = {sent.start: i for i, sent in enumerate(sdoc.sents)}
@@ -537,7 +605,11 @@ def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
                         or sdoc[m.token_end - 1].head.dep_ in ("nsubj", "nsubjpass")
                         and sdoc[m.token_end - 1].dep_ in ("appos", "compound"))
                 for m in mentions]
-    return _entities(mentions), mentions
+    found = _entities(mentions)
+    type_of = {e.name: e.type for e in found}  # one type per name in a document, the vote's
+    mentions = [replace(m, type=type_of[m.name]) if m.name in type_of and m.type != type_of[m.name] else m
+                for m in mentions]
+    return found, mentions
 
 
 def _group_names(sdoc, mentions: list[EntityMention]) -> list[EntityMention]:
@@ -811,8 +883,11 @@ def _entities(mentions: list[EntityMention]) -> list[Entity]:
         proper = [m for m in group if m.proper]
         if not proper:
             continue
-        types = [m.type for m in proper if m.text == name] or [m.type for m in proper]
-        etype = max(set(types), key=lambda t: (types.count(t), -SCHEMA_TYPES.index(t)))
+        voters = [m for m in proper if m.text == name] or proper
+        votes: dict[str, int] = {}
+        for m in voters:  # a mention typed by the words around it weighs three typed by the label
+            votes[m.type] = votes.get(m.type, 0) + (3 if m.how == "cue" else 1)
+        etype = max(votes, key=lambda t: (votes[t], -SCHEMA_TYPES.index(t)))
         aliases = tuple(sorted({m.text for m in group if m.proper or m.text.lower().startswith("the ")} - {name}))
         entities.append(Entity(name=name, type=etype, aliases=aliases, mentions=len(group)))
     return entities
