@@ -119,6 +119,10 @@ def unit_word_set() -> frozenset[str]:
     return _shapes()["unit_words"]
 
 
+def business_word_set() -> frozenset[str]:
+    return _shapes()["business_words"]
+
+
 @lru_cache(maxsize=1)
 def descriptors() -> dict:
     return load_json("descriptors.json", "heads", "titles")

@@ -24,7 +24,7 @@ from functools import lru_cache
 from .amounts import find_amounts
 from .dates import resolve_date
 from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, descriptors,
-                       lead_company, most_mentioned, unit_word_set)
+                       lead_company, most_mentioned, unit_word_set, business_word_set)
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
@@ -944,18 +944,20 @@ def _subsidiary_of(s: _Sentence) -> list[Relation]:
 def _name_subsidiaries(mentions, sentences) -> list[Relation]:
     """"Celltrion USA", "FibroGen China", "Merck Research Laboratories": a parent's name plus a place or unit word."""
     names = {m.name: m for m in mentions if m.proper and m.type in ("Company", "Organization")}
+    parents = {**{m.text: m for m in mentions if m.proper and m.type == "Company" and len(m.text) > 2}, **names}
     out = []
     unit_words = unit_word_set()
+    business = business_word_set()
     for name, m in names.items():
         words = name.split()
         for cut in range(len(words) - 1, 0, -1):
             parent = " ".join(words[:cut])
             rest = words[cut:]
-            if parent in names and names[parent].type == "Company" and (
-                    all(w.lower() in unit_words or country_name(w) for w in rest)):
+            if parent in parents and parents[parent].type == "Company" and parents[parent].name != name and (
+                    all(w.lower() in unit_words or w.lower() in business or country_name(w) for w in rest)):
                 sent = next((s for s in sentences if m in s.mentions), None)
                 if sent is not None:
-                    out.append(Relation(name, "SUBSIDIARY_OF", parent, sent.evidence(), LIKELY))
+                    out.append(Relation(name, "SUBSIDIARY_OF", parents[parent].name, sent.evidence(), LIKELY))
                 break
     return out
 
