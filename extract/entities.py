@@ -293,6 +293,27 @@ def _lower_words(sdoc) -> frozenset[str]:
     return cached
 
 
+_DRUG_KINDS = frozenset({"agonist", "antagonist", "modulator", "degrader", "conjugate", "blocker", "activator"})
+
+
+def _described_as_drug(token) -> bool:
+    """A lower-case coined word described as a drug in apposition: "darovast, a D1 partial agonist"."""
+    if not (token.is_alpha and token.is_lower and len(token) >= 7 and not token.is_stop
+            and token.pos_ in ("NOUN", "PROPN", "ADJ") and token.i + 1 < len(token.doc)
+            and token.doc[token.i + 1].text == ","):
+        return False
+    doc = token.doc
+    if token.i + 2 >= len(doc) or doc[token.i + 2].lower_ not in ("a", "an", "the", "its", "their", "our"):
+        return False
+    kinds = _DRUG_NOUNS | _DRUG_KINDS
+    for follower in doc[token.i + 3:token.i + 8]:
+        if follower.is_punct:
+            return False
+        if follower.lemma_.lower() in kinds or follower.lower_ in kinds:
+            return True
+    return False
+
+
 def _is_generic_drug(word: str) -> bool:
     return (word.isalpha() and word[:1].islower() and len(word) >= 7
             and word.lower().endswith(tuple(_shapes()["drug_suffixes"])))
@@ -330,6 +351,8 @@ def _candidates(sdoc) -> list[tuple[int, int, str, str]]:
             continue
         if _is_code(token):
             found.append((token.i, token.i + 1, "Drug", "shape"))
+        elif _described_as_drug(token):
+            found.append((token.i, token.i + 1, "Drug", "context"))
         elif _is_generic_drug(token.text):
             end = token.i + 1
             if end < len(sdoc) and sdoc[end].lower_.endswith(("ate", "ide", "chloride", "sodium")) \

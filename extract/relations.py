@@ -135,6 +135,7 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
         out += _tagged(_located_in(s), "code.located_in")
         out += _tagged(_develops(s), "code.develops")
         out += _tagged(_subsidiary_of(s), "code.subsidiary_of")
+        out += _tagged(_financing(s), "code.financing")
         if not events:
             _carry_terms(s, out)
     out += _tagged(_name_subsidiaries(mentions, sentences), "code.unit_names")
@@ -142,7 +143,18 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     out += _tagged(_agency_datelines(sentences), "code.agency_dateline")
     out = _patterns_decide_direction(out, _from_patterns(sdoc, sentences))
     out += _learned(sdoc, sentences, out)
-    return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
+    return _dedupe(_round_amounts(_inherit_terms(out, _lead_terms(sentences))))
+
+
+def _round_amounts(relations: list[Relation]) -> list[Relation]:
+    """In a financing round with named leads, the round's amount stays on the leads' edges only."""
+    leads: dict[int, set[str]] = {}
+    for r in relations:
+        if r.evidence.rule == "code.financing" and r.amount is not None:
+            leads.setdefault(r.evidence.start, set()).add(r.subject)
+    return [replace(r, amount=None) if r.relation == "INVESTS_IN" and r.amount is not None
+            and r.evidence.start in leads and r.subject not in leads[r.evidence.start] else r
+            for r in relations]
 
 
 def _patterns_decide_direction(found: list[Relation], patterned: list[Relation]) -> list[Relation]:
@@ -896,6 +908,83 @@ def _develops(s: _Sentence) -> list[Relation]:
             token = token.head
         if owner is not None and owner.name != m.name:
             out.append(Relation(owner.name, "DEVELOPS", m.name, s.evidence(), CONFIDENT))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _financing_rules() -> dict:
+    data = load_json("financing.json", "round", "lead_cues", "participant_cues", "participating_cues", "stop_cues")
+    return {**data, "round_re": re.compile(data["round"], re.I)}
+
+
+def _cue_positions(text: str, cues, start: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of every cue found in ``text`` from ``start``, on word boundaries, longest first."""
+    found, taken = [], set()
+    for cue in sorted(cues, key=len, reverse=True):
+        for m in re.finditer(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", text[start:]):
+            span = (start + m.start(), start + m.end())
+            if not taken & set(range(*span)):
+                found.append(span)
+                taken.update(range(*span))
+    return sorted(found)
+
+
+_INVESTOR_TYPES = PARTY_TYPES | {"Person"}
+
+
+def _shape_words() -> dict:
+    return {k: frozenset(v) for k, v in load_json("name_shapes.json", "company_words").items() if isinstance(v, list)}
+
+
+def _financing(s: _Sentence) -> list[Relation]:
+    """A financing round: "X raised $85 million in a Series B led by A, with participation from B"."""
+    rules = _financing_rules()
+    text = s.sent.text.lower()
+    found = rules["round_re"].search(text)
+    if found is None:
+        return []
+    base = s.sent.start_char
+    leads = _cue_positions(text, rules["lead_cues"], found.start())
+    others = _cue_positions(text, rules["participant_cues"], found.start())
+    if not leads and not others and "particip" not in text:
+        return []
+    first = min([c[0] for c in leads + others] or [len(text)])
+    stops = [c[0] for c in _cue_positions(text, [c.strip() if c.strip() in (";", '"') else c for c in rules["stop_cues"]],
+                                         first + 1)]
+    end = min(stops or [len(text)])
+    closing = _cue_positions(text, rules["participating_cues"], found.start())
+    if not leads and not others and closing:  # "with A and B participating"
+        with_at = text.rfind(" with ", 0, closing[0][0])
+        if with_at < 0:
+            return []
+        first, end = with_at, closing[0][0]
+    company = next((m for m in s.mentions if m.type == "Company" and m.proper and m.start - base < first
+                    and m.is_subject), None)
+    if company is None:
+        company = s.protagonist if s.protagonist is not None and s.protagonist.type == "Company" else None
+    if company is None:
+        return []
+    investors = [m for m in s.mentions if m.proper and m.type in _INVESTOR_TYPES and first <= m.start - base < end
+                 and m.name != company.name]
+    strong = leads or [c for c in others if text[c[0]:c[1]] not in rules["weak_cues"]] or closing
+    if not strong:
+        firms = _shape_words()["company_words"]
+        shaped = [m for m in investors if m.type == "Person" or set(m.name.lower().split()) & firms]
+        if len(shaped) * 2 <= len(investors):
+            return []
+    lead_names = set()
+    for lead_start, lead_end in leads:
+        nxt = min([c[0] for c in others if c[0] > lead_end] + [end])
+        comma = text.find(", with", lead_end)
+        nxt = min(nxt, comma) if comma > 0 else nxt
+        lead_names |= {m.name for m in investors if lead_end <= m.start - base < nxt}
+    terms = _terms(s)
+    date = _date(s)
+    out = []
+    for m in {m.name: m for m in investors}.values():
+        lead = m.name in lead_names
+        out.append(Relation(m.name, "INVESTS_IN", company.name, s.evidence(), LIKELY,
+                            amount=terms.get("amount") if lead else None, date=date))
     return out
 
 
