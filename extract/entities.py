@@ -123,6 +123,10 @@ def business_word_set() -> frozenset[str]:
     return _shapes()["business_words"]
 
 
+def company_word_set() -> frozenset[str]:
+    return _shapes()["company_words"]
+
+
 @lru_cache(maxsize=1)
 def descriptors() -> dict:
     return load_json("descriptors.json", "heads", "titles")
@@ -298,12 +302,10 @@ _DRUG_KINDS = frozenset({"agonist", "antagonist", "modulator", "degrader", "conj
 
 def _described_as_drug(token) -> bool:
     """A lower-case coined word described as a drug in apposition: "darovast, a D1 partial agonist"."""
-    if not (token.is_alpha and token.is_lower and len(token) >= 7 and not token.is_stop
-            and token.pos_ in ("NOUN", "PROPN", "ADJ") and token.i + 1 < len(token.doc)
-            and token.doc[token.i + 1].text == ","):
-        return False
     doc = token.doc
-    if token.i + 2 >= len(doc) or doc[token.i + 2].lower_ not in ("a", "an", "the", "its", "their", "our"):
+    if not (token.is_alpha and token.is_lower and len(token) >= 7 and not token.is_stop
+            and token.pos_ in ("NOUN", "PROPN", "ADJ") and token.i + 2 < len(doc)
+            and doc[token.i + 1].text == "," and doc[token.i + 2].lower_ in ("a", "an", "the", "its", "their", "our")):
         return False
     kinds = _DRUG_NOUNS | _DRUG_KINDS
     for follower in doc[token.i + 3:token.i + 8]:

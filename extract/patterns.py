@@ -4,7 +4,9 @@ Each row has an ``id``, the ``relation``, a ``confidence``, a ``pattern`` (spaCy
 ``DependencyMatcher`` JSON) with two anchors named ``subject`` and ``object`` (the edge
 runs subject -> object) and optionally one named ``trigger`` (whose clause decides
 negation and hedges), ``examples`` ([sentence, subject, object]) and
-``counter_examples`` (sentences that must not give the row's edge).
+``counter_examples`` (sentences that must not give the row's edge); ``"terms": false``
+keeps the sentence's amounts off the row's edges (a round's participants: the amount is
+the lead's).
 ``{"IN": "@NAME"}`` in a token's attributes expands to a word list: the table's own
 ``lexicons`` or a trigger family of ``data/triggers.json`` (``@ACQUIRES.verbs``).
 What every row shares runs once after matching, in ``relations.py``: list and

@@ -24,7 +24,8 @@ from functools import lru_cache
 from .amounts import find_amounts
 from .dates import resolve_date
 from .entities import (ORG_TYPES, EntityMention, country_name, demonym_country, descriptors,
-                       lead_company, most_mentioned, unit_word_set, business_word_set)
+                       business_word_set, company_word_set, lead_company, most_mentioned,
+                       unit_word_set)
 from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
@@ -143,18 +144,7 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     out += _tagged(_agency_datelines(sentences), "code.agency_dateline")
     out = _patterns_decide_direction(out, _from_patterns(sdoc, sentences))
     out += _learned(sdoc, sentences, out)
-    return _dedupe(_round_amounts(_inherit_terms(out, _lead_terms(sentences))))
-
-
-def _round_amounts(relations: list[Relation]) -> list[Relation]:
-    """In a financing round with named leads, the round's amount stays on the leads' edges only."""
-    leads: dict[int, set[str]] = {}
-    for r in relations:
-        if r.evidence.rule == "code.financing" and r.amount is not None:
-            leads.setdefault(r.evidence.start, set()).add(r.subject)
-    return [replace(r, amount=None) if r.relation == "INVESTS_IN" and r.amount is not None
-            and r.evidence.start in leads and r.subject not in leads[r.evidence.start] else r
-            for r in relations]
+    return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
 
 
 def _patterns_decide_direction(found: list[Relation], patterned: list[Relation]) -> list[Relation]:
@@ -202,7 +192,7 @@ def _from_patterns(sdoc, sentences) -> list[Relation]:
         rel = row["relation"]
         conf = min(row["confidence"], _confidence(trigger)) if trigger is not None else row["confidence"]
         clause = _clause(trigger) if trigger is not None else None
-        terms = (_terms(s, clause) or _terms(s)) if rel in EVENTS else {}
+        terms = (_terms(s, clause) or _terms(s)) if rel in EVENTS and row.get("terms", True) else {}
         date = (_date(s, clause) or _date(s)) if rel in EVENTS else None
         evidence = replace(s.evidence(), rule=row["id"])
         for a in ends["subject"]:
@@ -932,9 +922,6 @@ def _cue_positions(text: str, cues, start: int = 0) -> list[tuple[int, int]]:
 _INVESTOR_TYPES = PARTY_TYPES | {"Person"}
 
 
-def _shape_words() -> dict:
-    return {k: frozenset(v) for k, v in load_json("name_shapes.json", "company_words").items() if isinstance(v, list)}
-
 
 def _financing(s: _Sentence) -> list[Relation]:
     """A financing round: "X raised $85 million in a Series B led by A, with participation from B"."""
@@ -968,7 +955,7 @@ def _financing(s: _Sentence) -> list[Relation]:
                  and m.name != company.name]
     strong = leads or [c for c in others if text[c[0]:c[1]] not in rules["weak_cues"]] or closing
     if not strong:
-        firms = _shape_words()["company_words"]
+        firms = company_word_set()
         shaped = [m for m in investors if m.type == "Person" or set(m.name.lower().split()) & firms]
         if len(shaped) * 2 <= len(investors):
             return []
