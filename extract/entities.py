@@ -559,7 +559,7 @@ def cue_type(sdoc, start: int, end: int) -> tuple[str, str] | None:
         for cue in before:
             if left.endswith(cue) and (len(left) == len(cue) or not left[-len(cue) - 1].isalnum()):
                 return etype, rid
-        for cue in after:
+        for cue in after if tail.dep_ != "pobj" else ():  # "in Oslo declined to comment": the clause's words
             probe = right if cue[:1] in ",'" else right[1:] if right[:1] == " " else None
             if probe is not None and probe.startswith(cue) and not probe[len(cue):len(cue) + 1].isalnum():
                 return etype, rid
@@ -583,13 +583,14 @@ _DATELINE = re.compile(r"^([A-Z][A-Z.'’ -]+(?:/[A-Z][A-Z.'’ -]+)*)(?=,|\s+[�
 
 
 def _dateline_places(sdoc) -> list[tuple[int, int, str, str]]:
-    """The places of a dateline ("NEW BRUNSWICK, N.J. —", "BASEL/COPENHAGEN —") near the top."""
+    """The places of a dateline ("NEW BRUNSWICK, N.J. —", "BASEL/COPENHAGEN —", "OSLO, Norway (Reuters)")
+    near the top."""
     found = []
     head = sdoc.text[:600]
     for match in _DATELINE.finditer(head):
         line_end = head.find("\n", match.start())
         line = head[match.start(): line_end if line_end > 0 else len(head)]
-        if not re.search(r"\s[—–]\s|\s--?\s", line[:80]):
+        if not re.search(r"\s[—–]\s|\s--?\s|\([A-Z][\w.&-]*\)", line[:80]):  # a dash or "(AGENCY)" 
             continue
         offset = match.start()
         for part in re.finditer(r"[^/]+", match.group(1)):
@@ -605,11 +606,23 @@ def _dateline_places(sdoc) -> list[tuple[int, int, str, str]]:
     return found
 
 
+_AGENCY = re.compile(r"^[^\n(]{2,60}\((?P<agency>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2})\)\s*(?:--|[—–_-])", re.MULTILINE)
+
+
+def _dateline_agency(sdoc) -> list[tuple[int, int, str, str]]:
+    """The wire service of a dateline near the top ("OSLO, Norway (NTB) --", "Paris, May 2 (AFP) _")."""
+    match = _AGENCY.search(sdoc.text[:600])
+    if match is None or not_entity(match.group("agency")):
+        return []
+    span = sdoc.char_span(match.start("agency"), match.end("agency"), alignment_mode="expand")
+    return [(span.start, span.end, "MediaOutlet", "dateline")] if span is not None else []
+
+
 def doc_entities(sdoc) -> tuple[list[Entity], list[EntityMention]]:
     """The entities of a parsed document and every mention, grouped per real entity."""
     mentions = []
     candidates = _candidates(sdoc)
-    dateline = _dateline_places(sdoc)
+    dateline = _dateline_places(sdoc) + _dateline_agency(sdoc)
     if dateline:
         spans = {i for s, e, _, _ in dateline for i in range(s, e)}
         candidates = sorted(dateline + [c for c in candidates if not spans & set(range(c[0], c[1]))])

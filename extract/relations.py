@@ -30,7 +30,7 @@ from .lexicon import load_json
 from .model import Amount, Document, Evidence, Relation
 from .names import name_key
 from .patterns import iter_matches
-from .pairs import allowed, candidate_pairs, load_model, pair_features, score_pair
+from .pairs import ENDS, allowed, candidate_pairs, load_model, pair_features, score_pair
 
 EVENTS = ("ACQUIRES", "INVESTS_IN", "PARTNERS_WITH", "LICENSES_FROM", "SIGNS_AGREEMENT_WITH")
 UNDIRECTED_RELATIONS = frozenset({"PARTNERS_WITH", "SIGNS_AGREEMENT_WITH"})
@@ -144,7 +144,16 @@ def doc_relations(sdoc, document: Document, mentions: list[EntityMention]) -> li
     out += _tagged(_agency_datelines(sentences), "code.agency_dateline")
     out = _patterns_decide_direction(out, _from_patterns(sdoc, sentences))
     out += _learned(sdoc, sentences, out)
-    return _dedupe(_inherit_terms(out, _lead_terms(sentences)))
+    out += _enclosing_places(sentences, out)
+    return _dedupe(_inherit_terms(_within_ends(out, mentions), _lead_terms(sentences)))
+
+
+def _within_ends(found: list[Relation], mentions: list[EntityMention]) -> list[Relation]:
+    """Only relations whose ends have the schema's types (``pairs.ENDS``): "the 12th president of
+    Freedonia" names an office, not an employer, so a person never WORKS_FOR a country."""
+    types = {m.name: m.type for m in mentions}
+    return [r for r in found if types.get(r.subject) in ENDS[r.relation][0]
+            and types.get(r.object) in ENDS[r.relation][1]]
 
 
 def _patterns_decide_direction(found: list[Relation], patterned: list[Relation]) -> list[Relation]:
@@ -205,7 +214,8 @@ def _from_patterns(sdoc, sentences) -> list[Relation]:
 
 
 def _agency_datelines(sentences) -> list[Relation]:
-    """A wire dateline "CITY, REGION (AGENCY)": the agency is based in the places it names."""
+    """A wire dateline "CITY, REGION (AGENCY)" or "City March 5 (AGENCY)": the agency is based in the
+    places it names."""
     out = []
     for s in sentences:
         tokens = s.sent
@@ -216,11 +226,30 @@ def _agency_datelines(sentences) -> list[Relation]:
         if agency is None or agency.type not in ORG_TYPES:
             continue
         before = tokens.doc[tokens.start:paren.i]
-        if not before or not all(t.is_upper or t.is_punct or t.is_title for t in before if not t.is_space):
+        if not before or not all(t.is_upper or t.is_punct or t.is_title or t.is_digit for t in before if not t.is_space):
             continue
         places = {s.at(t).name: s.at(t) for t in before if s.at(t) is not None and s.at(t).type in PLACE_TYPES}
         for place in places.values():
             out.append(Relation(agency.name, "LOCATED_IN", place.name, s.evidence(), LIKELY))
+    return out
+
+
+def _enclosing_places(sentences, found: list[Relation]) -> list[Relation]:
+    """"based in Dunmore, Pa.", "of Lyon, Rhone": what is in a city is in the region
+    written right after it (a country there is not taken: datelines and addresses write it for the city)."""
+    by_start = {s.sent.start_char: s for s in sentences}
+    out = []
+    for r in found:
+        s = by_start.get(r.evidence.start)
+        if r.relation != "LOCATED_IN" or s is None:
+            continue
+        for m in s.mentions:
+            if m.name != r.object or m.token_end + 1 >= s.sent.end or s.sent.doc[m.token_end].text != ",":
+                continue
+            outer = s.at(s.sent.doc[m.token_end + 1])
+            if outer is not None and outer.type == "Location" and outer.name != r.object:
+                out.append(replace(r, object=outer.name, confidence=min(r.confidence, LIKELY),
+                                   evidence=replace(r.evidence, rule="code.enclosing_place")))
     return out
 
 

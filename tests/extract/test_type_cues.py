@@ -24,3 +24,12 @@ def test_a_cue_decides_the_type_of_every_mention_of_the_name(extractor):
     ex = next(extractor.extract([Document("t", text)]))
     assert {e.name: e.type for e in ex.entities}.get("Quorvia") == "Drug"
     assert ("Brenvale Pharma", "DEVELOPS", "Quorvia") in {(r.subject, r.relation, r.object) for r in ex.relations}
+
+
+COUNTER = [(row["id"], *ex) for row in ROWS for ex in row.get("counter_examples", ())]
+
+
+@pytest.mark.parametrize("rule, sentence, name, etype", COUNTER, ids=[f"{c[0]}:{c[2]}" for c in COUNTER])
+def test_a_cue_does_not_fire_on_its_counter_examples(extractor, rule, sentence, name, etype):
+    ex = next(extractor.extract([Document("t", sentence)]))
+    assert {e.name: e.type for e in ex.entities}.get(name) == etype, rule
