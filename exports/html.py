@@ -26,10 +26,11 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 import networkx as nx
 
@@ -380,14 +381,16 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, *, max_nodes: int = DEF
 
 
 def view_path(out: str | Path, *, max_nodes: int = DEFAULT_MAX_NODES, focus: str | None = None,
-              depth: int = 1) -> Path:
+              depth: int = 1, lock: Callable[[Path], ContextManager] | None = None) -> Path:
     """The page for a build folder ``OUT`` (or its ``graph.json``), written when needed.
 
     The default view is ``OUT/graph.html``, rewritten only when ``graph.json`` is newer.
     Other views get their own file, named after the options, so they never replace it.
+    ``lock`` (``newsgraph view`` passes ``newsgraph.outputs.output_lock``) is held on the
+    folder while ``graph.json`` is read and the page written, so that a build committing
+    a new graph meanwhile cannot end up next to a page of the old one.
     """
     from .json_graph import FILENAME as JSON_FILENAME
-    from .json_graph import read_json
 
     out = Path(out)
     source = out if out.is_file() else out / JSON_FILENAME
@@ -395,24 +398,36 @@ def view_path(out: str | Path, *, max_nodes: int = DEFAULT_MAX_NODES, focus: str
         raise InputError(f"{out}: no {JSON_FILENAME} here; run 'newsgraph build INPUT... -o {out}' first")
     folder = source.parent
     default = focus is None and max_nodes == DEFAULT_MAX_NODES
-    if default:
-        target = folder / FILENAME
-        if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+    target = folder / FILENAME
+    if default and _newer(target, source):
+        return target
+    with lock(folder) if lock is not None else nullcontext():
+        if default and _newer(target, source):  # written by whoever held the lock before
             return target
+        graph = _read_graph(source)
+        if default:
+            return write_html(graph, target)
+        parts = []
+        if focus is not None:
+            focus_id = find_entity(graph, focus)
+            parts.append("".join(c if c.isalnum() or c in "-_" else "-" for c in focus_id)[:60] + f"-d{depth}")
+        if max_nodes != DEFAULT_MAX_NODES:
+            parts.append(f"max{max_nodes}")
+        return write_html(graph, folder / f"graph.{'.'.join(parts)}.html", max_nodes=max_nodes,
+                          focus=focus, depth=depth)
+
+
+def _newer(target: Path, source: Path) -> bool:
+    return target.is_file() and target.stat().st_mtime >= source.stat().st_mtime
+
+
+def _read_graph(source: Path) -> nx.MultiDiGraph:
+    from .json_graph import read_json
+
     try:
-        graph = read_json(source)
+        return read_json(source)
     except (OSError, ValueError, KeyError, nx.NetworkXError) as exc:
         raise InputError(f"{source}: not a newsgraph graph.json ({exc})") from exc
-    if default:
-        return write_html(graph, folder / FILENAME)
-    parts = []
-    if focus is not None:
-        focus_id = find_entity(graph, focus)
-        parts.append("".join(c if c.isalnum() or c in "-_" else "-" for c in focus_id)[:60] + f"-d{depth}")
-    if max_nodes != DEFAULT_MAX_NODES:
-        parts.append(f"max{max_nodes}")
-    return write_html(graph, folder / f"graph.{'.'.join(parts)}.html", max_nodes=max_nodes,
-                      focus=focus, depth=depth)
 
 
 def example_graph() -> nx.MultiDiGraph:

@@ -82,11 +82,12 @@ def _sibling(out: Path, what: str) -> Path:
 
 
 @contextmanager
-def output_lock(out_dir: str | Path) -> Iterator[Path]:
+def output_lock(out_dir: str | Path, command: str = "build") -> Iterator[Path]:
     """Hold the lock of the output folder ``out_dir``; another holder makes this fail at once.
 
     Re-entrant within one process, so ``newsgraph build`` can lock for the whole run and
-    ``write_all`` lock again around its commit.
+    ``write_all`` lock again around its commit. ``command`` (``build``, ``view``) is what
+    the message of a process that finds the lock held names.
     """
     out = _resolve(out_dir)
     if out in _held:
@@ -109,7 +110,7 @@ def output_lock(out_dir: str | Path) -> Iterator[Path]:
         try:
             fh.seek(0)
             fh.truncate()
-            fh.write(f"{os.getpid()}\n")
+            fh.write(f"{os.getpid()}\n{command}\n")
             fh.flush()
         except OSError:
             pass  # the pid is only a courtesy in the message; a full disk must not stop the lock
@@ -143,9 +144,9 @@ def _lock_file(out: Path, path: Path):
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip() or "unknown"
+            holder, command = (fh.read().split() + ["unknown", "build"])[:2]
             fh.close()
-            raise ExportError(f"{out}: another newsgraph build is writing here (pid {holder}); "
+            raise ExportError(f"{out}: another newsgraph {command} is writing here (pid {holder}); "
                               "try again when it has finished") from None
         try:
             current = os.stat(path)

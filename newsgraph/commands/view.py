@@ -33,7 +33,11 @@ def view(out, focus, depth, max_nodes, no_open, quiet):
     Example:
       newsgraph view out/ --focus "Eli Lilly" --depth 2
     """
-    path = view_path(out, max_nodes=max_nodes, focus=focus, depth=depth)
+    from newsgraph.outputs import output_lock
+
+    # a build committing meanwhile must not get a page of the graph it replaces
+    path = view_path(out, max_nodes=max_nodes, focus=focus, depth=depth,
+                     lock=lambda folder: output_lock(folder, "view"))
     click.echo(safe_text(str(path)))
     if not no_open:
         if not webbrowser.open(path.resolve().as_uri()) and not quiet:

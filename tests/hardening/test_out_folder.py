@@ -1,0 +1,74 @@
+"""The build folder holds one build's files: ``view`` takes the build lock, OUT is never read as input.
+
+Each test reproduces what broke on the landed main: ``newsgraph view`` racing a build
+wrote the old build's page into the new OUT; an OUT inside an input folder had its own
+``graph.html`` read back as an article on the next build.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from hardening_support import assert_one_line_error, newsgraph_cmd
+from newsgraph.errors import ExportError
+from newsgraph.pipeline import write_all
+from test_load_support import seeds_like_graph
+
+HOLD_LOCK = ("import sys, time; from newsgraph.outputs import output_lock\n"
+             "with output_lock(sys.argv[1], sys.argv[2]):\n    print('held', flush=True); time.sleep(60)")
+
+
+def _hold_lock(out, command="build") -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out), command],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_view_does_not_write_a_page_while_a_build_holds_the_lock(tmp_path):
+    out = tmp_path / "out"
+    write_all(seeds_like_graph(), out, ["json"])
+    holder = _hold_lock(out)
+    try:
+        result = newsgraph_cmd("view", out, "--no-open")
+        assert_one_line_error(result, str(out), "another newsgraph build is writing here",
+                              f"pid {holder.pid}")
+        assert not (out / "graph.html").exists()
+        focus = newsgraph_cmd("view", out, "--no-open", "--focus", "Roche")
+        assert_one_line_error(focus, "another newsgraph build is writing here")
+        assert sorted(p.name for p in out.iterdir()) == ["graph.json"]
+    finally:
+        holder.kill()
+        holder.wait()
+    done = newsgraph_cmd("view", out, "--no-open")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out / "graph.html")
+    assert (out / "graph.html").stat().st_size > 0
+    assert not any(p.name.startswith(".out.") for p in tmp_path.iterdir())  # lock file removed
+
+
+def test_a_fresh_page_needs_no_lock(tmp_path):
+    out = tmp_path / "out"
+    write_all(seeds_like_graph(), out, ["json", "html"])
+    holder = _hold_lock(out)
+    try:
+        result = newsgraph_cmd("view", out, "--no-open")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(out / "graph.html")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_build_finding_a_view_at_work_says_so(tmp_path):
+    out = tmp_path / "out"
+    holder = _hold_lock(out, "view")
+    try:
+        with pytest.raises(ExportError, match=r"another newsgraph view is writing here \(pid \d+\)"):
+            write_all(seeds_like_graph(), out, ["json"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not out.exists()
