@@ -79,13 +79,17 @@ def iter_documents(
     report: IngestReport | None = None,
     max_doc_chars: int = DEFAULT_MAX_DOC_CHARS,
     stdin: io.BufferedIOBase | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Iterator[Document]:
     """Yield a ``Document`` for every readable article under ``inputs``.
 
     ``inputs`` are files, folders (read recursively, in sorted order) or ``"-"`` for
     standard input. Problems are recorded in ``report`` and the input is skipped.
+    No file under an ``exclude`` folder (the build's own output folder) is read from
+    an input folder that holds it; a warning says so.
     """
     report = report if report is not None else IngestReport()
+    excluded = [Path(p).resolve() for p in exclude]
     for raw in inputs:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -103,6 +107,12 @@ def iter_documents(
                 if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            for folder in excluded:
+                kept = [p for p in files if not p.resolve().is_relative_to(folder)]
+                if len(kept) < len(files):
+                    report.warn(str(folder), f"the output folder is inside the input folder {path}; "
+                                "its files are not read as articles", skipped=False)
+                files = kept
             if not files:
                 report.warn(str(path), "no readable articles in this folder "
                             f"(looked for {', '.join(sorted(KNOWN_SUFFIXES))})")

@@ -107,7 +107,7 @@ def build(inputs, out_dir, into, formats, min_confidence, max_doc_chars, max_sen
             max_sentence_chars=max_sentence_chars or DEFAULT_MAX_SENTENCE_CHARS,
             progress=not quiet and sys.stderr.isatty(),
             workers=workers or ((os.cpu_count() or 1) if engine == "dask" else 1),
-            engine=engine, scheduler=scheduler,
+            engine=engine, scheduler=scheduler, out_dir=out_dir,
         )
     except NewsgraphError as exc:
         if not quiet:

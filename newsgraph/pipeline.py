@@ -155,6 +155,7 @@ def build(
     engine: str = "local",
     scheduler: str | None = None,
     merger: GraphMerger | None = None,
+    out_dir: str | Path | None = None,
 ) -> nx.MultiDiGraph:
     """Read the articles under ``paths`` (one path, or an iterable of them) and return their merged knowledge graph.
 
@@ -162,7 +163,8 @@ def build(
     the cluster at ``scheduler`` or on a local one (``engine="dask"``); every way gives
     the same graph. Pass a ``merger`` (e.g. ``newsgraph.incremental.load_state(...)``)
     to add to the documents already in it: those found again are skipped. It holds
-    every document's record when the call returns.
+    every document's record when the call returns. Files under ``out_dir`` (the folder
+    the build will be written to) are not read from an input folder that holds it.
 
     Raises ``InputError`` when no document at all could be read; problems with single
     inputs are warnings in ``report``.
@@ -175,7 +177,8 @@ def build(
     report = report if report is not None else BuildReport()
     merger = merger if merger is not None else GraphMerger()
     paths = _warn_broken_links(paths, report)
-    documents = _unique(iter_documents(paths, report=report.ingest, max_doc_chars=max_doc_chars),
+    documents = _unique(iter_documents(paths, report=report.ingest, max_doc_chars=max_doc_chars,
+                                       exclude=[out_dir] if out_dir is not None else ()),
                         report, merger)
     documents = _progress(_sentence_limit(documents, max_sentence_chars, report), progress)
     if engine == "dask":

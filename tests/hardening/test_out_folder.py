@@ -6,6 +6,7 @@ wrote the old build's page into the new OUT; an OUT inside an input folder had i
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -72,3 +73,43 @@ def test_a_build_finding_a_view_at_work_says_so(tmp_path):
         holder.kill()
         holder.wait()
     assert not out.exists()
+
+
+ARTICLE = ("Calloway Pharma agreed to acquire Arden Bio for $40 million, the companies said on "
+           "Monday.\n")
+
+
+def _documents_read(result: subprocess.CompletedProcess) -> str:
+    return next(line for line in result.stderr.splitlines() if line.startswith("documents:"))
+
+
+@pytest.mark.slow
+def test_out_inside_an_input_folder_is_not_read_back_as_articles(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    out = articles / "out"
+    first = newsgraph_cmd("build", articles, "-o", out)
+    assert first.returncode == 0, first.stderr
+    assert _documents_read(first) == "documents: 1 read, 0 skipped"
+    assert (out / "graph.html").exists() and (out / "deals.jsonl").exists()
+    again = newsgraph_cmd("build", articles, "-o", out)
+    assert again.returncode == 0, again.stderr
+    assert _documents_read(again) == "documents: 1 read, 0 skipped"
+    assert (f"newsgraph: warning: {out}: the output folder is inside the input folder {articles}; "
+            "its files are not read as articles") in again.stderr.splitlines()
+    into = newsgraph_cmd("build", articles, "--into", out)
+    assert into.returncode == 0, into.stderr
+    assert _documents_read(into) == "documents: 0 read, 0 skipped, 1 already in the build"
+    graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    assert len(graph["graph"]["documents"]) == 1
+    assert "JavaScript" not in {node["label"] for node in graph["nodes"]}
+
+
+def test_out_that_is_the_input_folder_is_a_one_line_error(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = newsgraph_cmd("build", articles, "-o", articles, "-q")
+    assert_one_line_error(result, "nothing could be read", "the output folder is inside the input folder")
+    assert sorted(p.name for p in articles.iterdir()) == ["a.txt"]
