@@ -19,6 +19,38 @@ from newsgraph.exports import DEFAULT_FORMATS, known_formats
 from newsgraph.options import (EXIT_NOTHING_READ, fail, handle_errors, model_option,
                                quiet_option, safe_text, warn)
 
+#: bounds of the size options: past them a number is a typo, and would overflow a C int
+MAX_CHARS = 1_000_000_000
+MAX_WORKERS = 1024
+#: the address schemes of dask.distributed's transports
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def check_scheduler_address(ctx, param, value: str | None) -> str | None:
+    """``--scheduler``: SCHEME://HOST:PORT (or HOST:PORT for tcp), else a usage error.
+
+    >>> check_scheduler_address(None, None, "tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    >>> check_scheduler_address(None, None, "notaurl")
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'notaurl' is not a Dask scheduler address (tcp://HOST:PORT)
+    """
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value if "://" in value else f"tcp://{value}")
+        good = (parts.scheme in SCHEDULER_SCHEMES and parts.hostname
+                and (parts.scheme == "inproc" or parts.port))
+    except ValueError:
+        good = False
+    if not good:
+        raise click.BadParameter(f"{safe_text(repr(value))} is not a Dask scheduler address "
+                                 "(tcp://HOST:PORT)")
+    return value
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsgraph")
 def main() -> None:
@@ -42,18 +74,18 @@ def main() -> None:
                    "written; files of formats not written are removed from OUT [default: default].")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out edges below this confidence [default: 0.5].")
-@click.option("--max-doc-chars", type=click.IntRange(1000), default=None,
+@click.option("--max-doc-chars", type=click.IntRange(1000, MAX_CHARS), default=None,
               help="Read at most this many characters of one document [default: 200,000].")
-@click.option("--max-sentence-chars", type=click.IntRange(100), default=None,
+@click.option("--max-sentence-chars", type=click.IntRange(100, MAX_CHARS), default=None,
               help="Split longer stretches without a sentence end before parsing [default: 20,000].")
 @click.option("--base-iri", default=None, metavar="IRI",
               help="Base of the RDF exports' IRIs [default: https://w3id.org/newsgraph/data/].")
-@click.option("--workers", "-j", type=click.IntRange(1), default=None,
+@click.option("--workers", "-j", type=click.IntRange(1, MAX_WORKERS), default=None,
               help="Parse with N processes (or N LocalCluster workers with --engine dask) "
                    "[default: 1; all cores with --engine dask].")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where extraction runs: processes here, or Dask tasks (needs newsgraph[dask]).")
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", metavar="ADDRESS", callback=check_scheduler_address,
               help="Dask scheduler to use with --engine dask (tcp://HOST:PORT); default: a LocalCluster.")
 @model_option
 @quiet_option

@@ -13,6 +13,7 @@ optional extra ``newsgraph[dask]``.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import contextmanager
 from typing import Iterable, Iterator
@@ -40,8 +41,10 @@ def dask_client(scheduler: str | None = None, workers: int = 2):
     """A client of the cluster at ``scheduler`` or of a new ``LocalCluster`` of ``workers`` processes."""
     distributed = _require_dask()
     if scheduler:
+        timeout = _connect_timeout()
+        _check_scheduler(scheduler, timeout)
         try:
-            client = distributed.Client(scheduler, timeout="20s")
+            client = distributed.Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as exc:
             raise NewsgraphError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from exc
         with client:
@@ -52,6 +55,38 @@ def dask_client(scheduler: str | None = None, workers: int = 2):
                                   dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             distributed.Client(cluster) as client:
         yield client
+
+
+def _connect_timeout() -> float:
+    # Dask's own setting (distributed.comm.timeouts.connect, 30 s unless configured)
+    import dask
+    from dask.utils import parse_timedelta
+
+    return parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
+
+
+def _check_scheduler(address: str, timeout: float) -> None:
+    """Fail in one line, within ``timeout`` seconds, unless a Dask scheduler answers at ``address``.
+
+    distributed waits for the peer's handshake with no deadline, and reads what another
+    service sends as a frame length: a Redis port hung the client for minutes, another
+    made it allocate gigabytes. The handshake is tried here first, under a deadline.
+    """
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        await comm.close()
+
+    try:
+        asyncio.run(handshake())
+    except (OSError, asyncio.TimeoutError) as exc:
+        reason = str(exc) or f"no answer within {timeout:g} s"
+        raise NewsgraphError(f"cannot reach the Dask scheduler at {address} "
+                             f"({' '.join(reason.split())[:200]})") from exc
+    except (Exception, MemoryError) as exc:  # noqa: BLE001 - whatever a foreign protocol makes it raise
+        raise NewsgraphError(f"{address} is not a Dask scheduler (it did not answer Dask's "
+                             f"handshake: {type(exc).__name__})") from exc
 
 
 def iter_partials(
