@@ -102,7 +102,10 @@ def check_base_iri(base_iri: str) -> str:
     ...
     newsgraph.errors.ExportError: base IRI 'example.org' must be an absolute IRI ending in / or # (e.g. https://example.org/kg/)
     """
-    problem = not base_iri.endswith(("/", "#")) or not urlsplit(base_iri).scheme
+    try:
+        problem = not base_iri.endswith(("/", "#")) or not urlsplit(base_iri).scheme
+    except ValueError:  # 'http://[::1/': an unclosed IPv6 address
+        problem = True
     if not problem:
         try:
             ox.NamedNode(base_iri + "x")

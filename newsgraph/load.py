@@ -62,7 +62,10 @@ class LoadReport:
 
 def parse_uri(uri: str) -> tuple[str, str, int | None, str | None]:
     """``(kind, host, port, graph)`` of a target URI; ``kind`` is ``neo4j`` or ``falkordb``."""
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError as exc:  # 'falkordb://[::1/g': an unclosed IPv6 address
+        raise ExportError(f"cannot load into {uri!r}: {exc}") from None
     scheme = parts.scheme.lower()
     if scheme in NEO4J_SCHEMES:
         kind = "neo4j"

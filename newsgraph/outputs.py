@@ -97,6 +97,9 @@ def output_lock(out_dir: str | Path, command: str = "build") -> Iterator[Path]:
         finally:
             _held[out][1] -= 1
         return
+    if out.parent == out:
+        raise ExportError(f"{out}: a file system root cannot be the output folder; "
+                          "give a folder of its own (e.g. -o out/)")
     path = out / ".newsgraph.lock" if _in_place(out) else _sibling(out, "lock")
     existing = next(p for p in out.parents if os.path.lexists(p))
     if not existing.is_dir():
