@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import NotRequired, TypedDict  # pydantic takes typing's TypedDict from 3.12 on
 
 from newsgraph.errors import SchemaError
 from newsgraph.extract.names import name_key
@@ -49,13 +51,46 @@ def _key(name: str) -> str:
     return name_key(name)
 
 
+class _GoldEntity(TypedDict):
+    name: str
+    type: str
+    aliases: NotRequired[list[str]]
+    optional: NotRequired[bool]
+
+
+class _GoldRelation(TypedDict):
+    subject: str
+    relation: str
+    object: str
+    optional: NotRequired[bool]
+
+
+class _GoldDocument(TypedDict):
+    entities: NotRequired[list[_GoldEntity]]
+    relations: NotRequired[list[_GoldRelation]]
+
+
+class _GoldFile(TypedDict):
+    documents: list[_GoldDocument]
+
+
 def load_gold(path: str | Path) -> tuple[dict, dict, dict]:
-    """(entities by key, relations by key, surface form -> entity key) of a gold file."""
+    """(entities by key, relations by key, surface form -> entity key) of a gold file.
+
+    A file that is not ``newsgraph-gold/1`` is a ``SchemaError`` naming the first wrong field.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        documents = data["documents"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SchemaError(f"{path}: not a newsgraph-gold/1 file ({exc})") from exc
+    except (OSError, ValueError, RecursionError) as exc:
+        raise SchemaError(f"{path}: not a newsgraph-gold/1 file ({getattr(exc, 'strerror', None) or exc})"
+                          ) from None
+    try:
+        TypeAdapter(_GoldFile).validate_python(data, strict=True)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the file"
+        raise SchemaError(f"{path}: not a newsgraph-gold/1 file ({where}: {error['msg']})") from None
+    documents = data["documents"]
     entities: dict[str, dict] = {}
     relations: dict[tuple, dict] = {}
     for doc in documents:

@@ -23,14 +23,17 @@ True
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from newsgraph.errors import InputError
+from pydantic import TypeAdapter, ValidationError
+
+from newsgraph.errors import InputError, SchemaError
 from newsgraph.exports.atomic import atomic_write
 from newsgraph.extract.lexicon import rules_fingerprint
-from newsgraph.extract.model import Amount, Document, Entity, Evidence, Extraction, Relation
-from newsgraph.graph import GraphMerger
+from newsgraph.extract.model import Extraction
+from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES, GraphMerger
 
 STATE_DIR = ".newsgraph"
 STATE_FILE = "extractions.jsonl"
@@ -67,16 +70,46 @@ def record_to_dict(extraction: Extraction) -> dict:
 
 
 def record_from_dict(data: dict) -> Extraction:
-    """The inverse of ``record_to_dict`` (with an empty article text)."""
-    doc = Document(text="", **{k: data["document"].get(k) for k in _DOCUMENT_FIELDS})
-    entities = tuple(Entity(e["name"], e["type"], tuple(e["aliases"]), e["mentions"])
-                     for e in data["entities"])
-    relations = tuple(
-        Relation(r["subject"], r["relation"], r["object"], Evidence(**r["evidence"]),
-                 confidence=r["confidence"], date=r.get("date"), role=r.get("role"),
-                 **{a: Amount(**r[a]) for a in _AMOUNTS if a in r})
-        for r in data["relations"])
-    return Extraction(document=doc, entities=entities, relations=relations)
+    """The inverse of ``record_to_dict`` (with an empty article text).
+
+    Every field is checked against the record dataclasses (``extract/model.py``) by
+    pydantic; a value of the wrong shape raises ``SchemaError`` naming the field:
+
+    >>> record_from_dict({"document": {"id": "d1"}, "entities": [{"name": 5, "type": "Company"}],
+    ...                   "relations": []})
+    Traceback (most recent call last):
+    ...
+    newsgraph.errors.SchemaError: entities.0.name: Input should be a valid string (got 5)
+    """
+    document = data.get("document")
+    if isinstance(document, dict):
+        data = {**data, "document": {**{k: document.get(k) for k in _DOCUMENT_FIELDS}, "text": ""}}
+    try:
+        record = _record_type().validate_python(data)
+    except ValidationError as exc:
+        raise SchemaError(_first_problem(exc)) from None
+    for entity in record.entities:
+        if entity.type not in ENTITY_TYPES:
+            raise SchemaError(f"entities: unknown type {entity.type[:40]!r}; known: {', '.join(ENTITY_TYPES)}")
+    for relation in record.relations:
+        if relation.relation not in RELATION_TYPES:
+            raise SchemaError(f"relations: unknown relation {relation.relation[:40]!r}; "
+                              f"known: {', '.join(RELATION_TYPES)}")
+    return record
+
+
+@lru_cache(maxsize=1)
+def _record_type() -> TypeAdapter:
+    return TypeAdapter(Extraction)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"]) or "record"
+    got = error.get("input")
+    shown = "" if isinstance(got, (dict, list)) else f" (got {str(got)[:40]!r})" if isinstance(got, str) \
+        else f" (got {got!r})"
+    return f"{where}: {error['msg']}{shown}"
 
 
 def generate_state(merger: GraphMerger, *, model: str) -> Iterator[str]:
@@ -127,10 +160,13 @@ def load_state(out_dir: str | Path, *, model: str) -> GraphMerger:
             for number, line in enumerate(fh, 2):
                 try:
                     merger.add(record_from_dict(_parse(path, number, line)))
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise InputError(f"{path}:{number}: not a document record ({exc})") from exc
+                except SchemaError as exc:
+                    raise InputError(f"{path}:{number}: not a document record ({exc})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the build state ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text at byte {exc.start} (a damaged file; rebuild with -o)"
+                         ) from None
     if len(merger) != header.get("documents"):
         raise InputError(f"{path}: holds {len(merger)} documents, its header says "
                          f"{header.get('documents')} (a damaged file; rebuild with -o)")
@@ -142,6 +178,8 @@ def _parse(path: Path, number: int, line: str) -> dict:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}: invalid JSON ({exc.msg} at column {exc.colno})") from exc
+    except RecursionError:
+        raise InputError(f"{path}:{number}: JSON nested too deeply to be a document record") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}:{number}: expected a JSON object")
     return data

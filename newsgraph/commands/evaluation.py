@@ -22,9 +22,10 @@ def eval_command(gold, inputs, min_relation_f1, min_entity_f1, model):
     Example:
       newsgraph eval ../shared/eval/gold/dev.json ../shared/corpus/dev
     """
-    from newsgraph.evaluate import format_scores, score_graph
+    from newsgraph.evaluate import format_scores, load_gold, score_graph
     from newsgraph.pipeline import build
 
+    load_gold(gold)  # a broken gold file fails before the slow part
     result = score_graph(gold, build(inputs, model=model))
     click.echo(format_scores(result))
     if (min_relation_f1 is not None and result["relations"].f1 < min_relation_f1) or (
