@@ -167,8 +167,10 @@ def write_query(store: ox.Store, query: str, fmt: str, fd: int, *,
     return run_isolated(work, fd, timeout=timeout)
 
 
-# what a terminal would act on: C0 controls but tab and newline, DEL, C1, bidi overrides
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# what a terminal would act on: C0 controls but tab, newline and the CRLF of SPARQL CSV, DEL,
+# C1, bidi overrides (newsgraph.options.terminal_text, for the child process of write_query)
+_TERMINAL_UNSAFE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape_terminal(piece: bytes) -> bytes:

@@ -20,6 +20,7 @@ from typing_extensions import NotRequired, TypedDict  # pydantic takes typing's 
 from newsgraph.errors import SchemaError
 from newsgraph.extract.names import name_key
 from newsgraph.graph import RELATION_TYPES, UNDIRECTED
+from newsgraph.options import safe_text
 
 
 @dataclass(frozen=True)
@@ -160,5 +161,7 @@ def score_graph(gold_path: str | Path, graph: nx.MultiDiGraph) -> dict:
 def format_scores(result: dict) -> str:
     lines = [result[name].line(name) for name in ("entities", "entities_typed", "relations")]
     lines.append(f"duplicate nodes {result['duplicate_nodes']}")
-    lines += [f"  missed: {m}" for m in result["missed"]] + [f"  false:  {m}" for m in result["false"]]
+    # names come from article text: a newline or an escape sequence in one must not forge a line
+    lines += ([f"  missed: {safe_text(m)}" for m in result["missed"]]
+              + [f"  false:  {safe_text(m)}" for m in result["false"]])
     return "\n".join(lines)

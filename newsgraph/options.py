@@ -28,6 +28,20 @@ def safe_text(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+# what a terminal would act on in multi-line output: the above but tab, newline and CRLF
+_TERMINAL_UNSAFE = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` for a terminal: lines and tabs kept, every other control or bidi character escaped.
+
+    >>> terminal_text("a\tb\r\n\x1b[2J\x1b]0;PWNED\x07\rforged\n")
+    'a\tb\r\n\\x1b[2J\\x1b]0;PWNED\\x07\\rforged\n'
+    """
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     click.echo(f"newsgraph: error: {safe_text(message)}", err=True)
     sys.exit(code)

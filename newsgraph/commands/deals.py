@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from newsgraph.options import fail, handle_errors
+from newsgraph.options import fail, handle_errors, terminal_text
 
 DEALS_EXAMPLE = """\b
 Example:
@@ -94,10 +94,12 @@ def deals(source, types, since, min_usd, fmt):
         fail(f"--since {since!r} is not an ISO date (2025, 2025-03 or 2025-03-05)")
     graph = read_graph(source)
     selected = select_deals(build_deals(graph), types=types, since=since, min_usd=min_usd)
+    # on a terminal, escape sequences in article text are shown as \x1b, not run
+    shown = terminal_text if sys.stdout.isatty() else str
     if fmt == "csv":
-        sys.stdout.write("".join(generate_deals_csv(graph, selected)).lstrip("\ufeff"))
+        sys.stdout.write(shown("".join(generate_deals_csv(graph, selected)).lstrip("\ufeff")))
     elif fmt == "json":
-        click.echo(json.dumps(selected, ensure_ascii=False, indent=1, sort_keys=True))
+        click.echo(shown(json.dumps(selected, ensure_ascii=False, indent=1, sort_keys=True)))
     else:
         # cut the parties column to the terminal's width; piped output keeps every character
         width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None
