@@ -158,3 +158,13 @@ def test_a_broken_turtle_file_is_a_one_line_error(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith(f"newsgraph: error: {bad}: not valid Turtle: Parser error")
+
+
+def test_a_trig_only_build_is_queried_through_its_named_graph(tmp_path):
+    # TriG keeps the triples in a named graph; on the landed main a query over it gave 0 rows
+    get_exporter("trig").write(seeds_like_graph(), tmp_path / "graph.trig", base_iri=BASE)
+    get_exporter("turtle").write(seeds_like_graph(), tmp_path / "ttl" / "graph.ttl", base_iri=BASE)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    trig, turtle = query_graph(tmp_path, count, "csv"), query_graph(tmp_path / "ttl", count, "csv")
+    assert trig == turtle and int(trig.split()[1]) > 100
+    assert rows(tmp_path, "investors-in-south-korea") == rows(tmp_path / "ttl", "investors-in-south-korea")
