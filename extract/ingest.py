@@ -385,8 +385,14 @@ def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int,
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             report.warn(here, 'expected a JSON object with a string "text" field')
             continue
+        record = {k: record.get(k) for k in ("text", "id", "title", "date", "url", "source")}
+        if any(isinstance(v, str) and _LONE_SURROGATE.search(v) for v in record.values()):
+            # JSON may escape half a surrogate pair ("\ud800"), which no UTF-8 text can hold
+            report.warn(here, "lone surrogate escapes replaced by U+FFFD", skipped=False)
+            record = {k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
+                      for k, v in record.items()}
         date, body = _split_date_line(record["text"])
-        meta = {k: record.get(k) for k in ("id", "title", "date", "url", "source")}
+        meta = record
         doc = Document(
             id=str(meta["id"]) if meta["id"] not in (None, "") else "",
             text=body,
@@ -402,6 +408,9 @@ def _read_jsonl(where: str, text: str, report: IngestReport, max_doc_chars: int,
             yield doc
     if summary and not good and not any(w.startswith(f"{where}:") for w in report.warnings):
         report.warn(where, "no articles in this JSONL file")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _finish(where: str, doc: Document, report: IngestReport, max_doc_chars: int

@@ -87,3 +87,19 @@ def test_one_id_with_two_texts_gets_the_right_warning(tmp_path, extractor):
         f"{feed}:2: id 'same' is already used by {feed}:1 for a different text; this article is "
         "skipped (give each article its own id)",
         f"{feed}:3: same content as {feed}:1; read once"]
+
+
+def test_a_lone_surrogate_escape_in_jsonl_is_replaced_not_fatal(tmp_path):
+    # "\ud800" is valid JSON but no UTF-8 text: on the landed main it ended the whole build
+    # with a UnicodeEncodeError, the other inputs lost (found by tests/hardening/test_sweep.py)
+    from newsgraph.extract.ingest import IngestReport, iter_documents
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "Calloway Pharma \\ud800 acquires Arden Bio.", "title": "\\udfff"}\n'
+                    '{"text": "Dorrin Labs partners with Efram Bio."}\n', encoding="utf-8")
+    report = IngestReport()
+    docs = list(iter_documents([feed], report=report))
+    assert [d.text for d in docs] == ["Calloway Pharma \ufffd acquires Arden Bio.",
+                                      "Dorrin Labs partners with Efram Bio."]
+    assert docs[0].title == "\ufffd" and docs[0].id.startswith("doc-")
+    assert report.warnings == [f"{feed}:1: lone surrogate escapes replaced by U+FFFD"]
