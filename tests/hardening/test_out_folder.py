@@ -113,3 +113,25 @@ def test_out_that_is_the_input_folder_is_a_one_line_error(tmp_path):
     result = newsgraph_cmd("build", articles, "-o", articles, "-q")
     assert_one_line_error(result, "nothing could be read", "the output folder is inside the input folder")
     assert sorted(p.name for p in articles.iterdir()) == ["a.txt"]
+
+
+UMASK_WRITER = ("import os, pickle, sys; os.umask(int(sys.argv[3], 8))\n"
+                "from newsgraph.pipeline import write_all\n"
+                "write_all(pickle.load(open(sys.argv[1], 'rb')), sys.argv[2], ['all'])")
+
+
+@pytest.mark.parametrize("mask, folder, file, script", [("077", 0o700, 0o600, 0o700),
+                                                         ("022", 0o755, 0o644, 0o755),
+                                                         ("002", 0o775, 0o664, 0o775)])
+def test_out_and_every_export_follow_the_umask(tmp_path, mask, folder, file, script):
+    # on the landed main OUT was 0755 and the exports 0644 under umask 077 (os.chmod ignores it)
+    import pickle
+
+    (tmp_path / "g.pickle").write_bytes(pickle.dumps(seeds_like_graph()))
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-c", UMASK_WRITER, str(tmp_path / "g.pickle"), str(out), mask],
+                   check=True, timeout=120)
+    modes = {str(p.relative_to(out)): p.stat().st_mode & 0o777 for p in [out, *out.rglob("*")]}
+    expected = {name: folder if (out / name).is_dir() else script if name.endswith(".sh") else file
+                for name in modes}
+    assert modes == expected and modes["."] == folder and modes["neo4j/import.sh"] == script
