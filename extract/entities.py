@@ -550,10 +550,12 @@ def _cue_rows() -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]
 
 def cue_type(sdoc, start: int, end: int) -> tuple[str, str] | None:
     """(type, cue id) when the words around tokens ``start:end`` say what the name is."""
-    left = sdoc.text[max(0, sdoc[start].idx - 40):sdoc[start].idx].lower().replace("\u2019", "'")
+    # a window of tokens, not ``sdoc.text`` (which spaCy joins anew at every call)
+    before = sdoc[max(0, start - 12):start]
+    left = (before.text + sdoc[start - 1].whitespace_ if start else "")[-40:].lower().replace("\u2019", "'")
     left = " ".join(left.split())
     tail = sdoc[end - 1]
-    right = sdoc.text[tail.idx + len(tail):tail.idx + len(tail) + 50].lower().replace("\u2019", "'")
+    right = (tail.whitespace_ + sdoc[end:end + 12].text)[:50].lower().replace("\u2019", "'")
     right = " ".join(right.split()) if not right[:1].isspace() else " " + " ".join(right.split())
     for rid, etype, before, after in _cue_rows():
         for cue in before:

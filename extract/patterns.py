@@ -107,10 +107,22 @@ def matcher_for(vocab):
     return _MATCHERS[key][1:]
 
 
+#: sentences longer than this are left to the other rules: the matcher's descendant operators take
+#: time quadratic in a sentence's length (a 6 KB list of names took 34 s), and no sentence of news runs so long
+MAX_PATTERN_TOKENS = 150
+
+
 def iter_matches(sdoc):
-    """(row, {anchor name: token}) for every match in a parsed document."""
+    """(row, {anchor name: token}) for every match in a parsed document's sentences of at most
+    ``MAX_PATTERN_TOKENS`` tokens."""
     matcher, rows = matcher_for(sdoc.vocab)
-    for match_id, token_ids in matcher(sdoc):
-        row = rows[sdoc.vocab.strings[match_id]]
-        names = [p["RIGHT_ID"] for p in row["pattern"]]
-        yield row, {name: sdoc[i] for name, i in zip(names, token_ids)}
+    sentences = list(sdoc.sents)
+    if all(len(sent) <= MAX_PATTERN_TOKENS for sent in sentences):
+        parts = [(sdoc, 0)]  # the usual case: one pass over the whole document
+    else:
+        parts = [(sent, sent.start) for sent in sentences if len(sent) <= MAX_PATTERN_TOKENS]
+    for part, offset in parts:
+        for match_id, token_ids in matcher(part):
+            row = rows[sdoc.vocab.strings[match_id]]
+            names = [p["RIGHT_ID"] for p in row["pattern"]]
+            yield row, {name: sdoc[offset + i] for name, i in zip(names, token_ids)}

@@ -36,3 +36,14 @@ def test_a_place_after_in_is_not_typed_by_the_clause_after_it(extractor):
     edges, types = _edges(extractor, "A spokesman for the Kelvane Water Board in Oslo declined to comment.\n")
     assert types.get("Oslo") == "Location"
     assert ("Kelvane Water Board", "LOCATED_IN", "Oslo") in edges
+
+
+def test_a_sentence_too_long_for_the_pattern_table_leaves_the_others_matched(extractor):
+    from newsgraph.extract.patterns import MAX_PATTERN_TOKENS, iter_matches
+
+    names = " and ".join(f"Corvex{chr(65 + i % 26)}{chr(65 + i // 26)} Pharma" for i in range(MAX_PATTERN_TOKENS // 3))
+    text = f"The talks between {names} ended.\nScientists at Velloran University in Turin found the protein.\n"
+    sdoc = extractor.nlp(text)
+    assert max(len(s) for s in sdoc.sents) > MAX_PATTERN_TOKENS
+    matched = {(row["relation"], a["subject"].text, a["object"].text) for row, a in iter_matches(sdoc)}
+    assert ("LOCATED_IN", "University", "Turin") in matched
