@@ -3,7 +3,9 @@
 pyvis' ``Network`` holds the vis-network options and renders the page from our template
 (``html_assets/graph.html.j2``); vis-network's script comes from the files pyvis ships and
 is written into the page, with our small search, filter and panel script
-(``html_assets/view.js``). Nothing is fetched at run time.
+(``html_assets/view.js``). Nothing is fetched at run time. Under the graph the page
+lists the deal records (``newsgraph.graph.deals``) of the entities it shows, as a table
+to sort, filter and click.
 
 Names, titles and sentences are article text, and article text can be hostile. None of
 it is ever written as HTML: the data travel as JSON inside ``<script
@@ -35,6 +37,7 @@ import networkx as nx
 
 from newsgraph.errors import ExportError, InputError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES, UNDIRECTED
+from newsgraph.graph.deals import build_deals, deal_rules, deal_usd
 
 from .atomic import atomic_write
 
@@ -197,6 +200,52 @@ def select_view(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
     return Selection(graph, total_nodes, total_edges, " ".join(notes), focus_id)
 
 
+def deal_items(graph: nx.MultiDiGraph, shown: set) -> list[dict]:
+    """The rows of the page's deal table: every deal of ``graph`` with a party among ``shown``.
+
+    Money comes as text (``format_money``) field by field, with ``usd`` the figure the table
+    sorts by (``deal_usd``: the stated total, else the largest stated term).
+
+    >>> g = example_graph()
+    >>> [(d["type"], [p["label"] for p in d["parties"]], d["usd"]) for d in deal_items(g, set(g))][:2]
+    [('collaboration', ['ABL Bio', 'Eli Lilly'], 2600000000.0), ('investment', ['Roche', 'South Korea'], 484000000.0)]
+    >>> [(d["type"], d["money"]) for d in deal_items(g, {"country:south-korea"})]
+    [('investment', [['total', 'KRW 710 billion (USD 484 million)']])]
+    """
+    rules = deal_rules()
+    items = []
+    for deal in build_deals(graph):
+        if not any(p["id"] in shown for p in deal.get("parties", ())):
+            continue
+        money = deal.get("money") or {}
+        items.append({
+            "id": deal["id"], "type": deal["type"], "status": deal["status"],
+            "announced": deal.get("announced") or "", "completed": deal.get("completed") or "",
+            "parties": [{"id": str(p["id"]), "label": str(p["label"]),
+                         "role": rules.roles.get(p["role"], {}).get("label", p["role"])}
+                        for p in deal.get("parties", ())],
+            "asset": [str(a["label"]) for a in deal.get("asset", ())],
+            "territory": [str(t["value"]) for t in deal.get("territory", ())],
+            "money": [[field, format_money(money[field])] for field in rules.money_fields if field in money],
+            "usd": deal_usd(deal),
+            # figures that articles state differently, each with the articles that state it
+            "conflicts": [[field, format_money(fig), [str(s["doc"]) for s in fig.get("sources", ())]]
+                          for field, figures in sorted((deal.get("conflicts") or {}).items())
+                          for fig in figures],
+            "evidence": [{"doc": str(ev.get("doc", "")), "sentence": str(ev.get("sentence", ""))}
+                         for ev in deal.get("evidence", ())],
+        })
+    return items
+
+
+def _counted(order, values: list[str]) -> list[dict]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    names = list(dict.fromkeys(order)) + sorted(set(counts) - set(order))
+    return [{"name": n, "count": counts[n]} for n in names if n in counts]
+
+
 def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
               focus: str | None = None, depth: int = 1) -> tuple[list, list, dict]:
     """The vis-network node and edge items and the page's other data, as plain JSON values.
@@ -258,7 +307,9 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                               "roundness": 0.2 * ((k + 1) // 2)}
         edges.append(item)
 
-    cited = {d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
+    deals = deal_items(graph, set(g))
+    cited = ({d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
+             | {ev["doc"] for d in deals for ev in d["evidence"]})
     types_order = list(ENTITY_TYPES) + sorted(set(type_counts) - set(ENTITY_TYPES))
     relations_order = list(RELATION_TYPES) + sorted(set(relation_counts) - set(RELATION_TYPES))
     meta = {
@@ -269,6 +320,11 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                   for t in types_order if t in type_counts],
         "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED}
                       for r in relations_order if r in relation_counts],
+        "deals": deals,
+        # the filter's choices in the table's order (graph/data/deals.json), with counts
+        "deal_types": _counted(deal_rules().type_ids, [d["type"] for d in deals]),
+        "deal_statuses": _counted((deal_rules().default_status, *(s for s, _ in deal_rules().statuses)),
+                                  [d["status"] for d in deals]),
         # only the articles this page cites: a focused view of a big corpus stays small
         "documents": [{k: str(d[k]) for k in ("id", "title", "date", "url", "source") if d.get(k) is not None}
                       for d in graph.graph.get("documents", ())

@@ -345,10 +345,212 @@
     meta.relations.forEach(function (r) { relationOn.set(r.name, true); });
     document.querySelectorAll("ul.filter input").forEach(function (b) { b.checked = true; });
     refresh();
+    dealType.value = dealStatus.value = dealParty.value = "";
+    dealSelected = null;
+    dealLimit = dealPage;
+    if (deals.length) renderDeals();
     state.network.unselectAll();
     hidePanel();
     state.network.fit({ animation: false });
   });
+
+  // ---- deals: the table under the graph ----
+  var deals = meta.deals || [];
+  var dealSection = document.getElementById("deals");
+  var dealRows = document.getElementById("deal-rows");
+  var dealCount = document.getElementById("deal-count");
+  var dealMore = document.getElementById("deals-more");
+  var dealType = document.getElementById("deal-type");
+  var dealStatus = document.getElementById("deal-status");
+  var dealParty = document.getElementById("deal-party");
+  var dealSort = { key: "date", descending: true };
+  var dealPage = 200;  // rows drawn at a time: thousands of rows would slow the page down
+  var dealLimit = dealPage;
+  var dealSelected = null;
+
+  function plainName(text) {
+    return String(text).replace(/_/g, " ");
+  }
+
+  function moneyOf(d, field) {
+    for (var i = 0; i < d.money.length; i++) if (d.money[i][0] === field) return d.money[i][1];
+    return "";
+  }
+
+  function dealDate(d) {
+    return d.announced || d.completed || "";
+  }
+
+  function dealTitle(d) {
+    return plainName(d.type) + ": " + d.parties.map(function (p) { return p.label; }).join(" \u2013 ");
+  }
+
+  [[dealType, meta.deal_types || []], [dealStatus, meta.deal_statuses || []]].forEach(function (pair) {
+    pair[1].forEach(function (entry) {
+      var o = document.createElement("option");
+      o.value = entry.name;
+      o.textContent = plainName(entry.name) + " (" + fmt(entry.count) + ")";
+      pair[0].appendChild(o);
+    });
+  });
+
+  function dealShown(d) {
+    if (dealType.value && d.type !== dealType.value) return false;
+    if (dealStatus.value && d.status !== dealStatus.value) return false;
+    var q = dealParty.value.trim().toLowerCase();
+    if (q && !d.parties.some(function (p) { return p.label.toLowerCase().indexOf(q) >= 0; })) return false;
+    return true;
+  }
+
+  function compareDeals(a, b) {
+    // deals without a date or an amount come last whichever way the column is sorted
+    var x, y;
+    if (dealSort.key === "amount") { x = a.usd; y = b.usd; } else { x = dealDate(a) || null; y = dealDate(b) || null; }
+    if (x === null && y === null) return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    var c = x < y ? -1 : x > y ? 1 : 0;
+    if (c === 0) return a.id < b.id ? -1 : 1;
+    return dealSort.descending ? -c : c;
+  }
+
+  function dealRow(d) {
+    var tr = el("tr");
+    tr.dataset.deal = d.id;
+    tr.tabIndex = 0;
+    tr.setAttribute("aria-selected", d.id === dealSelected ? "true" : "false");
+    tr.appendChild(el("td", "when", dealDate(d)));
+    tr.appendChild(el("td", null, plainName(d.type)));
+    var parties = el("td");
+    d.parties.forEach(function (p, i) {
+      if (i) parties.appendChild(document.createTextNode("; "));
+      parties.appendChild(document.createTextNode(p.label + " "));
+      parties.appendChild(el("span", "role", "(" + p.role + ")"));
+    });
+    tr.appendChild(parties);
+    tr.appendChild(el("td", null, d.asset.join(", ")));
+    ["total", "upfront", "milestones"].forEach(function (f) { tr.appendChild(el("td", null, moneyOf(d, f))); });
+    tr.appendChild(el("td", null, d.status));
+    tr.addEventListener("click", function () { selectDeal(d.id); });
+    tr.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); selectDeal(d.id); }
+    });
+    return tr;
+  }
+
+  function renderDeals() {
+    var shown = deals.filter(dealShown).sort(compareDeals);
+    while (dealRows.firstChild) dealRows.removeChild(dealRows.firstChild);
+    shown.slice(0, dealLimit).forEach(function (d) { dealRows.appendChild(dealRow(d)); });
+    dealCount.textContent = (shown.length === deals.length ? fmt(deals.length) + " deal" + (deals.length === 1 ? "" : "s")
+      : fmt(shown.length) + " of " + fmt(deals.length) + " deals");
+    dealMore.hidden = shown.length <= dealLimit;
+    dealMore.textContent = "Showing " + fmt(Math.min(dealLimit, shown.length)) + " of " + fmt(shown.length) +
+      ": show " + fmt(Math.min(dealPage, shown.length - dealLimit)) + " more";
+    document.querySelectorAll("#deal-table th").forEach(function (th) {
+      var b = th.querySelector("button[data-sort]");
+      if (!b) return;
+      if (b.dataset.sort === dealSort.key) th.setAttribute("aria-sort", dealSort.descending ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
+    return shown.length;
+  }
+
+  function sortDeals(key, descending) {
+    if (descending === undefined) descending = dealSort.key === key ? !dealSort.descending : true;
+    dealSort = { key: key, descending: !!descending };
+    return renderDeals();
+  }
+
+  function showDeal(d) {
+    clearPanel();
+    panelBody.appendChild(el("h3", null, dealTitle(d)));
+    var dl = facts([["type", plainName(d.type)], ["status", d.status], ["announced", d.announced],
+      ["completed", d.completed]]);
+    d.parties.forEach(function (p) {
+      dl.appendChild(el("dt", null, p.role));
+      var dd = el("dd");
+      var b = el("button", "link", p.label);
+      b.type = "button";
+      if (nodeById.has(p.id)) b.addEventListener("click", function () { selectNodeById(p.id); });
+      else b.disabled = true;
+      dd.appendChild(b);
+      dl.appendChild(dd);
+    });
+    [["asset", d.asset.join(", ")], ["territory", d.territory.join(", ")]].concat(
+      d.money.map(function (m) { return [plainName(m[0]), m[1]]; })).forEach(function (r) {
+      if (!r[1]) return;
+      dl.appendChild(el("dt", null, r[0]));
+      dl.appendChild(el("dd", null, r[1]));
+    });
+    panelBody.appendChild(dl);
+    if (d.conflicts.length) {
+      panelBody.appendChild(el("h4", null, "Figures stated differently"));
+      var ul = el("ul");
+      d.conflicts.forEach(function (c) {
+        ul.appendChild(el("li", null, plainName(c[0]) + " " + c[1] + " \u2014 " + c[2].map(docLine).join("; ")));
+      });
+      panelBody.appendChild(ul);
+    }
+    panelBody.appendChild(el("h4", null, "Evidence (" + d.evidence.length + ")"));
+    d.evidence.forEach(function (ev) {
+      var q = el("blockquote", null, ev.sentence);
+      q.appendChild(sourceLine(ev.doc));
+      panelBody.appendChild(q);
+    });
+    panel.hidden = false;
+  }
+
+  function selectNodeById(id) {
+    var n = nodeById.get(id);
+    if (typeOn.get(n.type) === false) setType(n.type, true);
+    state.network.selectNodes([id]);
+    state.network.focus(id, { scale: Math.max(state.network.getScale(), 1.2), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    showNode(id);
+    return id;
+  }
+
+  function selectDeal(id) {
+    var d = deals.find(function (x) { return x.id === id; });
+    if (!d) return null;
+    var ids = [];
+    d.parties.forEach(function (p) {
+      var n = nodeById.get(p.id);
+      if (!n || ids.indexOf(p.id) >= 0) return;
+      if (typeOn.get(n.type) === false) setType(n.type, true);
+      ids.push(p.id);
+    });
+    state.network.selectNodes(ids);
+    if (ids.length) state.network.fit({ nodes: ids, maxZoomLevel: 1.5, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    dealSelected = id;
+    dealRows.querySelectorAll("tr").forEach(function (tr) {
+      tr.setAttribute("aria-selected", tr.dataset.deal === id ? "true" : "false");
+    });
+    showDeal(d);
+    return ids;
+  }
+
+  if (deals.length) {
+    dealSection.hidden = false;
+    document.getElementById("deals-bar").addEventListener("submit", function (ev) { ev.preventDefault(); });
+    [dealType, dealStatus].forEach(function (s) { s.addEventListener("change", function () { dealLimit = dealPage; renderDeals(); }); });
+    dealParty.addEventListener("input", function () { dealLimit = dealPage; renderDeals(); });
+    document.querySelectorAll("#deal-table th button[data-sort]").forEach(function (b) {
+      b.addEventListener("click", function () { sortDeals(b.dataset.sort); });
+    });
+    dealMore.addEventListener("click", function () { dealLimit += dealPage; renderDeals(); });
+    var toggle = document.getElementById("deals-toggle");
+    toggle.addEventListener("click", function () {
+      var scroll = document.getElementById("deals-scroll");
+      scroll.hidden = !scroll.hidden;
+      toggle.setAttribute("aria-expanded", scroll.hidden ? "false" : "true");
+      toggle.textContent = scroll.hidden ? "Show table" : "Hide table";
+    });
+    renderDeals();
+  }
+  state.deals = deals;
+  state.selectDeal = selectDeal;
+  state.sortDeals = sortDeals;
 
   // ---- the network ----
   var progress = document.getElementById("progress");

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph.exports.html import write_html
-from test_html import HOSTILE, big_graph, hostile_graph, seeds_like_graph
+from test_html import HOSTILE, big_graph, deals_graph, hostile_graph, seeds_like_graph
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -243,6 +243,21 @@ def test_hostile_text_shows_as_text_and_runs_nothing(open_page):
         view.page.locator("#panel button.link").first.click()
         assert f"Sentence {i} {text}" in view.page.text_content("#panel")
         assert f"Title {i} {text}" in view.page.text_content("#panel")
+    # every deal row: parties and sentences are text in the table and in the panel
+    rows = view.page.locator("#deal-rows tr")
+    assert rows.count() == 6
+    for i, text in enumerate(HOSTILE):
+        view.page.fill("#deal-party", f"Name {i} {text}")
+        assert rows.count() == 1
+        assert f"Name {i} {text}" in rows.first.text_content()
+        rows.first.click()
+        assert sorted(view.js("window.newsgraph.network.getSelectedNodes()")) == sorted(
+            n for n in ids if n.startswith(("company:", "person:", "organization:"))
+            and view.js(f"window.newsgraph.nodes.get({n!r}).label").endswith(f"{i} {text}"))
+        panel = view.page.text_content("#panel")
+        assert f"Sentence {i} {text}" in panel and f"Title {i} {text}" in panel
+    view.page.fill("#deal-party", "")
+    assert rows.count() == 6
     assert view.js("typeof window.__pwned") == "undefined"
     assert view.js("document.scripts.length") == scripts
     assert view.js("document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
@@ -281,4 +296,92 @@ def test_empty_graph_opens_cleanly(open_page):
     view = open_page(nx.MultiDiGraph())
     assert view.shown() == {"nodes": 0, "edges": 0}
     assert view.page.text_content("#counts") == "Showing 0 of 0 entities and 0 of 0 relations"
+    view.check_clean()
+
+
+def _deal_rows(view) -> list[list[str]]:
+    return view.js("[...document.querySelectorAll('#deal-rows tr')].map("
+                   "tr => [...tr.cells].map(td => td.textContent))")
+
+
+def test_deals_table_of_the_seeds_build(open_page, seeds_graph):
+    view = open_page(seeds_graph)
+    rows = {(r[1], r[2]): r for r in _deal_rows(view)}
+    assert view.page.is_visible("#deal-table")
+    roche = rows[("investment", "Roche (investor); South Korea (investee)")]
+    assert roche[4] == "KRW 710 billion (USD 484 million)" and roche[0] == "2026-03"
+    gsk = rows[("collaboration", "Alteogen (partner); GSK (partner)")]
+    assert gsk[5:7] == ["USD 20 million", "USD 265 million"] and gsk[4] == ""
+    lilly = rows[("collaboration", "ABL Bio (partner); Lilly (partner)")]
+    assert lilly[4] == "USD 2.6 billion" and lilly[0] == "2025-11"
+    assert view.page.text_content("#deal-count") == f"{len(rows)} deals"
+    view.check_clean()
+
+
+def test_deals_table_sorts_by_amount_and_date(open_page):
+    view = open_page(deals_graph())
+    parties = lambda: [r[2].split(" (")[0] for r in _deal_rows(view)]  # noqa: E731
+    # newest first by default
+    assert [r[0] for r in _deal_rows(view)] == ["2026-01", "2025-06", "2025-02", "2024-11"]
+    view.page.click("#deal-table button[data-sort=amount]")
+    # the stated total in USD, else the largest term (the licence: $900M of milestones);
+    # no amount comes last
+    assert parties() == ["Calloway Pharma", "Brightwater Therapeutics", "Osgood Capital", "Calloway Pharma"]
+    assert [r[1] for r in _deal_rows(view)] == ["acquisition", "licence", "financing round", "collaboration"]
+    assert view.js("document.querySelector('button[data-sort=amount]').parentNode.getAttribute('aria-sort')") == "descending"
+    view.page.click("#deal-table button[data-sort=amount]")
+    assert [r[1] for r in _deal_rows(view)] == ["financing round", "licence", "acquisition", "collaboration"]
+    view.page.click("#deal-table button[data-sort=date]")
+    assert [r[0] for r in _deal_rows(view)] == ["2026-01", "2025-06", "2025-02", "2024-11"]
+    view.page.click("#deal-table button[data-sort=date]")
+    assert [r[0] for r in _deal_rows(view)] == ["2024-11", "2025-02", "2025-06", "2026-01"]
+    view.check_clean()
+
+
+def test_deals_table_filters_by_type_status_and_party(open_page):
+    view = open_page(deals_graph())
+    assert len(_deal_rows(view)) == 4
+    view.page.select_option("#deal-type", "licence")
+    assert [r[1] for r in _deal_rows(view)] == ["licence"]
+    assert view.page.text_content("#deal-count") == "1 of 4 deals"
+    view.page.select_option("#deal-type", "")
+    view.page.fill("#deal-party", "calloway")
+    assert sorted(r[1] for r in _deal_rows(view)) == ["acquisition", "collaboration"]
+    view.page.fill("#deal-party", "arden")  # a target and an investee
+    assert sorted(r[1] for r in _deal_rows(view)) == ["acquisition", "financing round"]
+    view.page.select_option("#deal-status", "announced")
+    assert len(_deal_rows(view)) == 2
+    view.page.fill("#deal-party", "nobody at all")
+    assert _deal_rows(view) == [] and view.page.text_content("#deal-count") == "0 of 4 deals"
+    view.page.click("#reset")
+    assert len(_deal_rows(view)) == 4 and view.page.input_value("#deal-party") == ""
+    view.check_clean()
+
+
+def test_deal_row_click_selects_the_parties_and_shows_the_evidence(open_page):
+    view = open_page(deals_graph())
+    # the licensee's type is hidden: selecting the deal shows it again
+    view.page.locator("#type-filter label", has_text="Company").click()
+    view.page.locator("#deal-rows tr", has_text="Keum Bio").click()
+    assert sorted(view.js("window.newsgraph.network.getSelectedNodes()")) == [
+        "company:brightwater-therapeutics", "company:keum-bio"]
+    assert view.js("window.newsgraph.shown().nodes") == 7  # the companies are back
+    assert view.page.get_attribute("#deal-rows tr[aria-selected=true]", "data-deal").startswith("deal:licence:")
+    assert view.page.text_content("#panel h3") == "licence: Brightwater Therapeutics \u2013 Keum Bio"
+    panel = view.page.text_content("#panel")
+    assert "licenseeBrightwater Therapeutics" in panel and "assetKB-17" in panel
+    assert "upfrontUSD 40 million" in panel and "milestonesUSD 900 million" in panel
+    assert ("Brightwater Therapeutics licensed KB-17 from Keum Bio for $40 million upfront and up to "
+            "$900 million in milestones.") in panel
+    assert "Brightwater licenses KB-17 (2024-11-20)" in panel
+    # the parties are drawn in view after the row click
+    view.page.wait_for_timeout(500)
+    box = view.page.locator("#network").bounding_box()
+    for node in ("company:brightwater-therapeutics", "company:keum-bio"):
+        x, y = view.node_point(node)
+        assert box["x"] <= x <= box["x"] + box["width"] and box["y"] <= y <= box["y"] + box["height"]
+    # a party in the panel leads to its entity
+    view.page.locator("#panel button.link", has_text="Keum Bio").click()
+    assert view.page.text_content("#panel h3") == "Keum Bio"
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == ["company:keum-bio"]
     view.check_clean()
