@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +62,13 @@ TYPE_STYLE: dict[str, tuple[str, str, str]] = {
     "Technology": ("#d4a6c8", "square", "\u25a0"),
 }
 _OTHER_STYLE = ("#999999", "dot", "\u25cf")
+#: relation type -> edge colour (ColorBrewer Dark2 and Paired hues, apart from the entity colours)
+RELATION_COLOR: dict[str, str] = {
+    "INVESTS_IN": "#1b9e77", "PARTNERS_WITH": "#7570b3", "LICENSES_FROM": "#d95f02",
+    "ACQUIRES": "#e7298a", "SIGNS_AGREEMENT_WITH": "#66a61e", "SUBSIDIARY_OF": "#a6761d",
+    "LOCATED_IN": "#8f8f8f", "WORKS_FOR": "#e6ab02", "DEVELOPS": "#1f78b4",
+}
+_OTHER_RELATION_COLOR = "#555555"
 _FONT = 'system-ui, "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", "DejaVu Sans", sans-serif'
 
 # characters that must not appear raw inside a <script> element or a JS string
@@ -271,8 +277,8 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
             "aliases": [str(a) for a in data.get("aliases", ())],
             "mentions": int(data.get("mentions") or 0),
             "documents": [str(d) for d in data.get("documents", ())],
-            "degree": degree, "shape": shape, "color": color,
-            "size": round(min(48.0, 10 + 5 * math.sqrt(degree)), 1),
+            # vis-network sizes a node and its label by "value" (scaling options, view.js)
+            "degree": degree, "shape": shape, "color": color, "value": degree,
         })
 
     relation_counts: dict[str, int] = {}
@@ -292,8 +298,10 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                 facts.append([field, str(data[field])])
         if data.get("confidence") is not None:
             facts.append(["confidence", f"{float(data['confidence']):.2f}"])
+        colour = RELATION_COLOR.get(relation, _OTHER_RELATION_COLOR)
         item = {
             "id": f"e{i}", "from": u, "to": v, "relation": relation, "label": relation,
+            "color": {"color": colour, "highlight": colour, "hover": colour},
             "directed": directed, "arrows": "to" if directed else "", "facts": facts,
             "evidence": [{"doc": str(ev.get("doc", "")), "sentence": str(ev.get("sentence", ""))}
                          for ev in data.get("evidence", ())],
@@ -318,8 +326,12 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
         "types": [{"name": t, "count": type_counts[t], "color": TYPE_STYLE.get(t, _OTHER_STYLE)[0],
                    "shape": TYPE_STYLE.get(t, _OTHER_STYLE)[1], "glyph": TYPE_STYLE.get(t, _OTHER_STYLE)[2]}
                   for t in types_order if t in type_counts],
-        "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED}
+        "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED,
+                       "color": RELATION_COLOR.get(r, _OTHER_RELATION_COLOR)}
                       for r in relations_order if r in relation_counts],
+        # entities without a relation: hidden at first when they are more than a third
+        "isolated": sum(1 for n in nodes if n["degree"] == 0),
+        "hide_isolated": 3 * sum(1 for n in nodes if n["degree"] == 0) > len(nodes),
         "deals": deals,
         # the filter's choices in the table's order (graph/data/deals.json), with counts
         "deal_types": _counted(deal_rules().type_ids, [d["type"] for d in deals]),
@@ -348,17 +360,20 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
         "autoResize": True,
         # vis' improved layout is quick for small graphs and gives up (slowly) on big ones
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 100},
+        # sizes follow the degree; view.js sets the label sizes once the first view is fitted
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": _FONT, "strokeWidth": 3,
-                                              "strokeColor": "#ffffff"}},
-        "edges": {"smooth": False, "width": 1, "selectionWidth": 2,
-                  "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
+                                              "strokeColor": "#ffffff"},
+                  "scaling": {"min": 10, "max": 48,
+                              "label": {"enabled": True, "min": 14, "max": 22, "maxVisible": 30,
+                                        "drawThreshold": 6}}},
+        "edges": {"smooth": False, "width": 1.5, "selectionWidth": 2,
                   "arrows": {"to": {"scaleFactor": 0.6}},
                   "font": {"size": 10, "face": _FONT, "color": "#555555", "strokeWidth": 3,
                            "align": "middle"}},
         "physics": {
             "enabled": True, "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 110, "springConstant": 0.06, "damping": 0.5,
+            "forceAtlas2Based": {"gravitationalConstant": -120 if n_nodes <= 300 else -60, "centralGravity": 0.008,
+                                 "springLength": 140 if n_nodes <= 300 else 110, "springConstant": 0.06, "damping": 0.5,
                                  # overlap checks double the cost of a step: small graphs only
                                  "avoidOverlap": 0.3 if n_nodes <= 300 else 0},
             "minVelocity": 1.0, "timestep": 0.5,

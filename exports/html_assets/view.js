@@ -17,6 +17,27 @@
   var edgeItems = readJSON("newsgraph-edges");
   var options = readJSON("newsgraph-options");
 
+  // Long names are shortened on the canvas (the full name is in the tooltip and the panel)
+  var SHORT = 24;
+  function shortLabel(name) {
+    var chars = Array.from(String(name));  // code points: a cut never splits a surrogate pair
+    if (chars.length <= SHORT) return String(name);
+    var head = chars.slice(0, SHORT - 2).join("");
+    var space = head.lastIndexOf(" ");
+    return (space >= 12 ? head.slice(0, space) : head).replace(/[\s,;:.\-]+$/, "") + "\u2026";
+  }
+  nodeItems.forEach(function (n) {
+    n.name = n.label;
+    n.label = shortLabel(n.name);
+  });
+  // node and label size grow with the square root of the degree (value): hubs stand out,
+  // and a graph whose biggest hub has two relations does not blow those up to full size
+  if (options.nodes && options.nodes.scaling) {
+    options.nodes.scaling.customScalingFunction = function (min, max, total, value) {
+      return Math.min(1, Math.sqrt(Math.max(0, value) / Math.max(max, 16)));
+    };
+  }
+
   function el(tag, className, text) {
     var e = document.createElement(tag);
     if (className) e.className = className;
@@ -44,7 +65,7 @@
 
   function labelOf(id) {
     var n = nodeById.get(id);
-    return n ? n.label : id;
+    return n ? n.name : id;
   }
 
   function docLine(docId) {
@@ -62,7 +83,7 @@
   // ---- tooltips (Elements, built once) ----
   function nodeTooltip(n) {
     var box = el("div");
-    box.appendChild(el("div", "tt-head", n.label));
+    box.appendChild(el("div", "tt-head", n.name));
     box.appendChild(el("div", "tt-line", n.type + " \u00b7 " + fmt(n.mentions) + " mention" +
       (n.mentions === 1 ? "" : "s") + " \u00b7 " + fmt(n.degree) + " relation" + (n.degree === 1 ? "" : "s")));
     if (n.aliases.length) {
@@ -99,14 +120,16 @@
   meta.types.forEach(function (t) { typeOn.set(t.name, true); });
   meta.relations.forEach(function (r) { relationOn.set(r.name, true); });
 
+  var hideIsolated = !!meta.hide_isolated;
+
   function nodeShown(id) {
     var n = nodeById.get(id);
-    return !!n && typeOn.get(n.type) !== false;
+    return !!n && typeOn.get(n.type) !== false && !(hideIsolated && n.degree === 0);
   }
 
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
-  var nodesView = new vis.DataView(nodes, { filter: function (n) { return typeOn.get(n.type) !== false; } });
+  var nodesView = new vis.DataView(nodes, { filter: function (n) { return nodeShown(n.id); } });
   var edgesView = new vis.DataView(edges, {
     filter: function (e) { return relationOn.get(e.relation) !== false && nodeShown(e.from) && nodeShown(e.to); }
   });
@@ -117,7 +140,7 @@
     shown: function () {
       return { nodes: state.network.body.nodeIndices.length, edges: state.network.body.edgeIndices.length };
     },
-    find: find, setType: setType, setRelation: setRelation
+    find: find, setType: setType, setRelation: setRelation, setHideIsolated: setHideIsolated
   };
   window.newsgraph = state;
 
@@ -154,6 +177,20 @@
     refresh();
   }
 
+  var isolatedBox = document.getElementById("hide-isolated");
+  function setHideIsolated(on) {
+    hideIsolated = !!on;
+    isolatedBox.checked = hideIsolated;
+    refresh();
+  }
+  if (meta.isolated) {
+    document.getElementById("isolated-count").textContent = fmt(meta.isolated);
+    isolatedBox.checked = hideIsolated;
+    isolatedBox.addEventListener("change", function () { setHideIsolated(isolatedBox.checked); });
+  } else {
+    document.getElementById("isolated").hidden = true;
+  }
+
   function filterList(listId, entries, swatch, onChange) {
     var list = document.getElementById(listId);
     entries.forEach(function (entry, i) {
@@ -181,6 +218,7 @@
   }, setType);
   filterList("relation-filter", meta.relations, function (r) {
     var s = el("span", "swatch rel", r.directed ? "\u2192" : "\u2014");
+    s.style.color = r.color;
     s.title = r.directed ? "directed" : "undirected";
     return s;
   }, setRelation);
@@ -228,7 +266,7 @@
     var n = nodeById.get(id);
     if (!n) return;
     clearPanel();
-    panelBody.appendChild(el("h3", null, n.label));
+    panelBody.appendChild(el("h3", null, n.name));
     panelBody.appendChild(facts([["type", n.type], ["id", n.id], ["mentions", fmt(n.mentions)],
       ["relations", fmt(n.degree)], ["aliases", n.aliases.join(", ")]]));
     if (n.documents.length) {
@@ -293,11 +331,11 @@
   var searchStatus = document.getElementById("search-status");
   var datalist = document.getElementById("search-names");
   var index = nodeItems.map(function (n) {
-    return { id: n.id, label: n.label.toLowerCase(), aliases: n.aliases.map(function (a) { return a.toLowerCase(); }) };
+    return { id: n.id, label: n.name.toLowerCase(), aliases: n.aliases.map(function (a) { return a.toLowerCase(); }) };
   });
   nodeItems.slice().sort(function (a, b) { return b.degree - a.degree; }).forEach(function (n) {
     var o = document.createElement("option");
-    o.value = n.label;
+    o.value = n.name;
     datalist.appendChild(o);
   });
 
@@ -327,6 +365,7 @@
     searchStatus.textContent = "";
     var n = nodeById.get(id);
     if (typeOn.get(n.type) === false) setType(n.type, true);
+    if (hideIsolated && n.degree === 0) setHideIsolated(false);
     state.network.selectNodes([id]);
     state.network.focus(id, { scale: Math.max(state.network.getScale(), 1.2), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     showNode(id);
@@ -344,6 +383,8 @@
     meta.types.forEach(function (t) { typeOn.set(t.name, true); });
     meta.relations.forEach(function (r) { relationOn.set(r.name, true); });
     document.querySelectorAll("ul.filter input").forEach(function (b) { b.checked = true; });
+    hideIsolated = !!meta.hide_isolated;
+    isolatedBox.checked = hideIsolated;
     refresh();
     dealType.value = dealStatus.value = dealParty.value = "";
     dealSelected = null;
@@ -351,7 +392,7 @@
     if (deals.length) renderDeals();
     state.network.unselectAll();
     hidePanel();
-    state.network.fit({ animation: false });
+    fitView();
   });
 
   // ---- deals: the table under the graph ----
@@ -420,7 +461,7 @@
     tr.tabIndex = 0;
     tr.setAttribute("aria-selected", d.id === dealSelected ? "true" : "false");
     tr.appendChild(el("td", "when", dealDate(d)));
-    tr.appendChild(el("td", null, plainName(d.type)));
+    tr.appendChild(el("td", "kind", plainName(d.type)));
     var parties = el("td");
     d.parties.forEach(function (p, i) {
       if (i) parties.appendChild(document.createTextNode("; "));
@@ -430,7 +471,7 @@
     tr.appendChild(parties);
     tr.appendChild(el("td", null, d.asset.join(", ")));
     ["total", "upfront", "milestones"].forEach(function (f) { tr.appendChild(el("td", null, moneyOf(d, f))); });
-    tr.appendChild(el("td", null, d.status));
+    tr.appendChild(el("td", "kind", d.status));
     tr.addEventListener("click", function () { selectDeal(d.id); });
     tr.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); selectDeal(d.id); }
@@ -557,10 +598,29 @@
   var network = new vis.Network(document.getElementById("network"), { nodes: [], edges: [] }, options);
   state.network = network;
 
+  // The first view: the drawing fills the canvas (a focus view of three entities too, up
+  // to a zoom where they are large), and labels are sized for that zoom: about 11 px for
+  // a leaf and 18 px for the biggest hub on screen. In a big graph the leaves' labels
+  // start below the drawing threshold and appear as one zooms in.
+  var LEAF_PX = 11, HUB_PX = 18, MAX_ZOOM = 2.2;
+  function fitView() {
+    network.fit({ maxZoomLevel: MAX_ZOOM, animation: false });
+    var scale = network.getScale();
+    if (!(scale > 0)) return;
+    var leaf = nodesView.length > 300 ? 4 : LEAF_PX;
+    var min = Math.max(14, leaf / scale), max = Math.max(min * 1.3, HUB_PX / scale);
+    network.setOptions({ nodes: { scaling: { label: { min: min, max: max } } } });
+    // vis applies label scaling when the data change: say they did (nothing moves, physics is off)
+    network.body.emitter.emit("_dataUpdated");
+    state.labelSizes = { scale: scale, min: min, max: max };
+  }
+  state.fitView = fitView;
+
   function stabilized() {
     if (state.stabilized) return;
     // physics off once laid out: dragging moves one node and zooming redraws nothing else
     network.setOptions({ physics: { enabled: false } });
+    if (nodesView.length) fitView();
     state.stabilized = true;
     state.stabilizedAt = performance.now();
     progress.textContent = "";

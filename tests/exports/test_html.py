@@ -204,13 +204,16 @@ def test_page_data_round_trips_with_counts_styles_and_evidence(seeds_like_page):
     by_label = {n["label"]: n for n in nodes}
     assert by_label["South Korea"]["aliases"] == ["Korea", "대한민국"]
     assert by_label["Roche"]["shape"] == "dot" and by_label["FDA"]["shape"] == "square"
-    assert by_label["Roche"]["size"] > by_label["FDA"]["size"]  # degree 2 > degree 1
+    assert by_label["Roche"]["value"] == 2 and by_label["FDA"]["value"] == 1  # sized by degree
     invest = next(e for e in edges if e["relation"] == "INVESTS_IN")
     assert invest["arrows"] == "to" and invest["label"] == "INVESTS_IN"
     assert ["amount", "KRW 710 billion (USD 484 million)"] in invest["facts"]
     assert ["date", "2026-03"] in invest["facts"]
     assert invest["evidence"] == [{"doc": "d1", "sentence":
                                    "Roche will invest 710 billion won ($484 million) in South Korea."}]
+    assert invest["color"]["color"] == "#1b9e77"  # the relation's colour, as in the legend
+    assert {r["name"]: r["color"] for r in meta["relations"]}["INVESTS_IN"] == "#1b9e77"
+    assert meta["isolated"] == 0 and meta["hide_isolated"] is False
     assert {e["relation"]: e["arrows"] for e in edges}["PARTNERS_WITH"] == ""
     assert {e["relation"]: e["arrows"] for e in edges}["SIGNS_AGREEMENT_WITH"] == ""
     assert {d["id"]: d["title"] for d in meta["documents"]}["d2"] == "Lilly bets $2.6B on ABL Bio"

@@ -230,10 +230,13 @@ def test_hostile_text_shows_as_text_and_runs_nothing(open_page):
     for node_id in ids:
         # every node: tooltip, panel, and through the panel every relation's evidence
         x, y = view.node_point(node_id)
+        if view.page.is_visible("#panel"):
+            view.page.click("#panel-close")  # the panel may lie over the node
         view.page.mouse.move(x, y)
         view.page.mouse.click(x, y)
         for i in range(view.page.locator("#panel button.link").count()):
             view.page.locator("#panel button.link").nth(i).click()
+            view.page.click("#panel-close")
             view.page.mouse.click(x, y)
     for i, text in enumerate(HOSTILE):
         view.page.fill("#search-input", f"Alias {i} {text}")
@@ -253,7 +256,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(open_page):
         rows.first.click()
         assert sorted(view.js("window.newsgraph.network.getSelectedNodes()")) == sorted(
             n for n in ids if n.startswith(("company:", "person:", "organization:"))
-            and view.js(f"window.newsgraph.nodes.get({n!r}).label").endswith(f"{i} {text}"))
+            and view.js(f"window.newsgraph.nodes.get({n!r}).name").endswith(f"{i} {text}"))
         panel = view.page.text_content("#panel")
         assert f"Sentence {i} {text}" in panel and f"Title {i} {text}" in panel
     view.page.fill("#deal-party", "")
@@ -384,4 +387,127 @@ def test_deal_row_click_selects_the_parties_and_shows_the_evidence(open_page):
     view.page.locator("#panel button.link", has_text="Keum Bio").click()
     assert view.page.text_content("#panel h3") == "Keum Bio"
     assert view.js("window.newsgraph.network.getSelectedNodes()") == ["company:keum-bio"]
+    view.check_clean()
+
+
+def _with_isolated(graph, count: int):
+    for i in range(count):
+        graph.add_node(f"company:lonely-{i}", id=f"company:lonely-{i}", label=f"Lonely Labs {i}",
+                       type="Company", aliases=[], mentions=1, documents=["d1"])
+    return graph
+
+
+def _near(png: bytes, points, colour, radius=3) -> int:
+    """How many of ``points`` (page pixels) have ``colour`` within ``radius`` pixels.
+
+    A thin line is drawn anti-aliased: a pixel counts when it is ``colour`` blended with
+    the white background, at least half of it ``colour``.
+    """
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+
+    def blend_of_colour(p) -> bool:
+        alpha = sum((255 - a) / max(1, 255 - c) for a, c in zip(p, colour)) / 3
+        if not 0.5 <= alpha <= 1.1:
+            return False
+        alpha = min(alpha, 1.0)
+        return all(abs(alpha * c + (1 - alpha) * 255 - a) <= 14 for a, c in zip(p, colour))
+
+    found = 0
+    for x, y in points:
+        box = [image.getpixel((i, j)) for i in range(int(x) - radius, int(x) + radius + 1)
+               for j in range(int(y) - radius, int(y) + radius + 1)
+               if 0 <= i < image.width and 0 <= j < image.height]
+        found += any(blend_of_colour(p) for p in box)
+    return found
+
+
+def test_first_view_labels_are_legible_and_long_names_shortened(open_page):
+    g = big_graph(135, 110)
+    long_name = "National Agency for Medical Products and Devices"
+    g.nodes["entity:00003"]["label"] = long_name
+    view = open_page(g)
+    # every drawn label is at least 11 px high on screen at the first view
+    sizes = view.js("""(() => {
+        const n = window.newsgraph.network, s = n.getScale();
+        return n.body.nodeIndices.map(id => n.body.nodes[id].labelModule.fontOptions.size * s);
+    })()""")
+    assert len(sizes) == view.shown()["nodes"] > 50
+    assert min(sizes) >= 11 - 1e-6, min(sizes)
+    assert max(sizes) > min(sizes)  # hubs get bigger labels
+    # a long name is shortened on the canvas and whole in the tooltip and the panel
+    label = view.js("window.newsgraph.nodes.get('entity:00003').label")
+    assert label == "National Agency for\u2026"
+    assert view.js("window.newsgraph.nodes.get('entity:00003').title.textContent").startswith(long_name)
+    view.page.fill("#search-input", "national agency")
+    view.page.press("#search-input", "Enter")
+    assert view.page.text_content("#panel h3") == long_name
+    view.page.wait_for_timeout(500)  # the focus animation
+    x, y = view.node_point("entity:00003")
+    view.page.mouse.move(x + 150, y + 150)
+    view.page.mouse.move(x, y)
+    view.page.wait_for_selector(".vis-tooltip", state="visible", timeout=5000)
+    assert long_name in view.page.text_content(".vis-tooltip")
+    view.check_clean()
+
+
+def test_edges_take_their_relation_colour_from_the_legend(open_page):
+    view = open_page(seeds_like_graph())
+    legend = dict(zip(view.page.locator("#relation-filter .name").all_text_contents(),
+                      view.js("[...document.querySelectorAll('#relation-filter .swatch')].map(s => s.style.color)")))
+    assert legend["INVESTS_IN"] == "rgb(27, 158, 119)" and legend["PARTNERS_WITH"] == "rgb(117, 112, 179)"
+    assert len(set(legend.values())) == len(legend)
+    png = view.page.screenshot()
+    box = view.page.locator("#network").bounding_box()
+
+    def along(a, b):
+        (x1, y1), (x2, y2) = view.node_point(a), view.node_point(b)
+        # points along the edge: some fall on nodes or on the edge's label, the others on the line
+        return [(x1 + (x2 - x1) * t / 20, y1 + (y2 - y1) * t / 20) for t in range(1, 20)]
+
+    assert box["width"] > 0
+    invest = along("company:roche", "country:south-korea")
+    partner = along("company:eli-lilly", "company:abl-bio")
+    assert _near(png, invest, (27, 158, 119)) >= 3
+    assert _near(png, partner, (117, 112, 179)) >= 3
+    # not one colour for every edge
+    assert _near(png, invest, (117, 112, 179)) == 0 and _near(png, partner, (27, 158, 119)) == 0
+    view.check_clean()
+
+
+def test_entities_without_relations_are_hidden_when_they_are_many(open_page):
+    view = open_page(_with_isolated(seeds_like_graph(), 6))  # 6 of 15: more than a third
+    assert view.page.is_checked("#hide-isolated")
+    assert view.shown() == {"nodes": 9, "edges": 5}
+    assert view.page.text_content("#counts") == "Showing 9 of 15 entities and 5 of 5 relations"
+    assert "(6)" in view.page.text_content("#isolated")
+    view.page.uncheck("#hide-isolated")
+    assert view.shown() == {"nodes": 15, "edges": 5}
+    view.page.check("#hide-isolated")
+    assert view.shown()["nodes"] == 9
+    # finding one of them shows it
+    view.page.fill("#search-input", "Lonely Labs 4")
+    view.page.press("#search-input", "Enter")
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == ["company:lonely-4"]
+    assert view.shown()["nodes"] == 15 and not view.page.is_checked("#hide-isolated")
+    view.check_clean()
+    few = open_page(_with_isolated(seeds_like_graph(), 2), name="few.html")  # 2 of 11
+    assert not few.page.is_checked("#hide-isolated") and few.shown()["nodes"] == 11
+    few.check_clean()
+
+
+def test_focus_view_is_fitted_to_its_content(open_page):
+    view = open_page(seeds_like_graph(), focus="korea", depth=1)
+    left, top, right, bottom = view.js("""(() => {
+        const n = window.newsgraph.network;
+        const boxes = n.body.nodeIndices.map(id => n.getBoundingBox(id));
+        const a = n.canvasToDOM({x: Math.min(...boxes.map(b => b.left)), y: Math.min(...boxes.map(b => b.top))});
+        const b = n.canvasToDOM({x: Math.max(...boxes.map(b => b.right)), y: Math.max(...boxes.map(b => b.bottom))});
+        return [a.x, a.y, b.x, b.y];
+    })()""")
+    box = view.page.locator("#network").bounding_box()
+    # the two entities fill the canvas one way or the other, not a speck in the middle
+    assert (right - left) / box["width"] > 0.4 or (bottom - top) / box["height"] > 0.4
+    assert left >= -1 and top >= -1 and right <= box["width"] + 1 and bottom <= box["height"] + 1
     view.check_clean()
