@@ -244,6 +244,31 @@ def deal_items(graph: nx.MultiDiGraph, shown: set) -> list[dict]:
     return items
 
 
+def _first_sentences(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each article's earliest sentence that the graph keeps, by article id."""
+    first: dict[str, tuple] = {}
+    for _, _, ev_list in graph.edges(data="evidence"):
+        for ev in ev_list or ():
+            doc, sentence = str(ev.get("doc", "")), str(ev.get("sentence", "")).strip()
+            start = ev.get("start") if isinstance(ev.get("start"), int) else 1 << 60
+            if sentence and (doc not in first or (start, sentence) < first[doc]):
+                first[doc] = (start, sentence)
+    return {doc: sentence for doc, (_, sentence) in first.items()}
+
+
+def _document(doc: dict, leads: dict[str, str], words: int = 8) -> dict:
+    """An article as the page shows it; without a headline, by its first words.
+
+    >>> _document({"id": "d9", "date": "2025-06-02"}, {"d9": "Calloway Pharma agreed to acquire Arden Bio for $1.2 billion on Monday."})
+    {'id': 'd9', 'date': '2025-06-02', 'lead': 'Calloway Pharma agreed to acquire Arden Bio for…'}
+    """
+    item = {k: str(doc[k]) for k in ("id", "title", "date", "url", "source") if doc.get(k) is not None}
+    if not item.get("title", "").strip() and str(doc.get("id")) in leads:
+        cut = leads[str(doc.get("id"))].split()
+        item["lead"] = " ".join(cut[:words]) + ("\u2026" if len(cut) > words else "")
+    return item
+
+
 def _counted(order, values: list[str]) -> list[dict]:
     counts: dict[str, int] = {}
     for v in values:
@@ -316,6 +341,7 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
         edges.append(item)
 
     deals = deal_items(graph, set(g))
+    leads = _first_sentences(g)
     cited = ({d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
              | {ev["doc"] for d in deals for ev in d["evidence"]})
     types_order = list(ENTITY_TYPES) + sorted(set(type_counts) - set(ENTITY_TYPES))
@@ -338,8 +364,7 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
         "deal_statuses": _counted((deal_rules().default_status, *(s for s, _ in deal_rules().statuses)),
                                   [d["status"] for d in deals]),
         # only the articles this page cites: a focused view of a big corpus stays small
-        "documents": [{k: str(d[k]) for k in ("id", "title", "date", "url", "source") if d.get(k) is not None}
-                      for d in graph.graph.get("documents", ())
+        "documents": [_document(d, leads) for d in graph.graph.get("documents", ())
                       if isinstance(d, dict) and str(d.get("id")) in cited],
     }
     return nodes, edges, meta

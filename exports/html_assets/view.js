@@ -70,7 +70,8 @@
 
   function docLine(docId) {
     var d = docById.get(docId) || {};
-    var text = d.title || docId;
+    // an article without a headline goes by its first words, never by its bare id
+    var text = d.title || (d.lead ? "\u201c" + d.lead + "\u201d" : docId);
     if (d.date) text += " (" + d.date + ")";
     return text;
   }

@@ -511,3 +511,24 @@ def test_focus_view_is_fitted_to_its_content(open_page):
     assert (right - left) / box["width"] > 0.4 or (bottom - top) / box["height"] > 0.4
     assert left >= -1 and top >= -1 and right <= box["width"] + 1 and bottom <= box["height"] + 1
     view.check_clean()
+
+
+def test_article_without_headline_goes_by_its_first_words(open_page):
+    from test_html import _extraction
+    from newsgraph.extract.model import Entity
+    from newsgraph.graph import build_graph
+
+    g = build_graph([_extraction(
+        "doc-0123456789abcdef", None,
+        "Zephyr Labs said on Monday that it will partner with Orrin Biologics on antibodies.",
+        [Entity("Zephyr Labs", "Company"), Entity("Orrin Biologics", "Company")],
+        [("Zephyr Labs", "PARTNERS_WITH", "Orrin Biologics", {})])])
+    view = open_page(g)
+    view.page.fill("#search-input", "Zephyr Labs")
+    view.page.press("#search-input", "Enter")
+    articles = view.page.locator("#panel h4:text('Articles') + ul li").all_text_contents()
+    assert articles == ["\u201cZephyr Labs said on Monday that it will\u2026\u201d (2026-03-05)"]
+    view.page.locator("#deal-rows tr").first.click()
+    assert "\u2014 \u201cZephyr Labs said on Monday" in view.page.text_content("#panel blockquote")
+    assert "doc-0123456789abcdef" not in view.page.text_content("#panel")
+    view.check_clean()
