@@ -263,33 +263,84 @@
     return span;
   }
 
+  // one line of a profile: the other end, then amount, date and role, whole on one item
+  function relationLine(e, id) {
+    var out = e.from === id, other = out ? e.to : e.from;
+    var arrow = !e.directed ? "\u2014 " : out ? "\u2192 " : "\u2190 ";
+    var parts = [arrow + labelOf(other)];
+    e.facts.forEach(function (f) { if (f[0] !== "confidence") parts.push(f[1]); });
+    return parts.join(" \u00b7 ");
+  }
+
+  var GROUP_LINES = 50;
   function showNode(id) {
     var n = nodeById.get(id);
     if (!n) return;
     clearPanel();
     panelBody.appendChild(el("h3", null, n.name));
-    panelBody.appendChild(facts([["type", n.type], ["id", n.id], ["mentions", fmt(n.mentions)],
-      ["relations", fmt(n.degree)], ["aliases", n.aliases.join(", ")]]));
-    if (n.documents.length) {
-      panelBody.appendChild(el("h4", null, "Articles"));
-      var ul = el("ul");
-      n.documents.forEach(function (d) { ul.appendChild(el("li", null, docLine(d))); });
-      panelBody.appendChild(ul);
+    panelBody.appendChild(facts([["type", n.type], ["mentions", fmt(n.mentions)],
+      ["relations", fmt(n.degree)], ["id", n.id]]));
+    if (n.aliases.length) {
+      panelBody.appendChild(el("h4", null, "Also called"));
+      var al = el("ul", "aliases");
+      n.aliases.forEach(function (a) { al.appendChild(el("li", null, a)); });
+      panelBody.appendChild(al);
     }
     var mine = edgesOfNode.get(id) || [];
-    if (mine.length) {
-      panelBody.appendChild(el("h4", null, "Relations"));
-      var rl = el("ul");
-      mine.slice(0, 100).forEach(function (e) {
+    var order = meta.relations.map(function (r) { return r.name; });
+    var groups = new Map();
+    mine.forEach(function (e) {
+      if (!groups.has(e.relation)) groups.set(e.relation, []);
+      groups.get(e.relation).push(e);
+    });
+    order.filter(function (r) { return groups.has(r); }).forEach(function (relation) {
+      var list = groups.get(relation).slice().sort(function (a, b) {
+        var x = relationLine(a, id), y = relationLine(b, id);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      var colour = (meta.relations.find(function (r) { return r.name === relation; }) || {}).color;
+      var h = el("h4", "relation", relation + " (" + fmt(list.length) + ")");
+      if (colour) h.style.borderLeftColor = colour;
+      panelBody.appendChild(h);
+      var rl = el("ul", "relations");
+      list.slice(0, GROUP_LINES).forEach(function (e) {
         var li = el("li");
-        var b = el("button", "link", relationText(e));
+        var b = el("button", "link", relationLine(e, id));
         b.type = "button";
+        b.title = relationText(e);
         b.addEventListener("click", function () { selectEdge(e.id); });
         li.appendChild(b);
         rl.appendChild(li);
       });
-      if (mine.length > 100) rl.appendChild(el("li", null, "+" + (mine.length - 100) + " more"));
+      if (list.length > GROUP_LINES) rl.appendChild(el("li", null, "+" + fmt(list.length - GROUP_LINES) + " more " + relation));
       panelBody.appendChild(rl);
+    });
+    if (n.documents.length) {
+      panelBody.appendChild(el("h4", null, "Articles (" + fmt(n.documents.length) + ")"));
+      var ul = el("ul", "articles");
+      n.documents.slice().sort(function (a, b) {
+        var x = (docById.get(a) || {}).date || "", y = (docById.get(b) || {}).date || "";
+        return x > y ? -1 : x < y ? 1 : 0;  // newest first
+      }).forEach(function (d) { ul.appendChild(el("li", null, docLine(d))); });
+      panelBody.appendChild(ul);
+    }
+    var seen = new Set(), sentences = [];
+    mine.forEach(function (e) {
+      e.evidence.forEach(function (ev) {
+        var key = ev.doc + "\u0000" + ev.sentence;
+        if (!seen.has(key)) { seen.add(key); sentences.push(ev); }
+      });
+    });
+    if (sentences.length) {
+      panelBody.appendChild(el("h4", null, "Evidence (" + fmt(sentences.length) + ")"));
+      sentences.slice(0, 10).forEach(function (ev) {
+        var q = el("blockquote", null, ev.sentence);
+        q.appendChild(sourceLine(ev.doc));
+        panelBody.appendChild(q);
+      });
+      if (sentences.length > 10) {
+        panelBody.appendChild(el("p", "more", "+" + fmt(sentences.length - 10) + " more: click a relation above for its sentences"));
+      }
     }
     panel.hidden = false;
   }
@@ -601,19 +652,31 @@
 
   // The first view: the drawing fills the canvas (a focus view of three entities too, up
   // to a zoom where they are large), and labels are sized for that zoom: about 11 px for
-  // a leaf and 18 px for the biggest hub on screen. In a big graph the leaves' labels
-  // start below the drawing threshold and appear as one zooms in.
+  // a leaf and 18 px for the biggest hub on screen. Zooming in keeps those sizes on
+  // screen (the text does not swell over its neighbours); zooming out shrinks them, and
+  // in a big graph the leaves' labels start below the drawing threshold and appear as
+  // one zooms in.
   var LEAF_PX = 11, HUB_PX = 18, MAX_ZOOM = 2.2;
-  function fitView() {
-    network.fit({ maxZoomLevel: MAX_ZOOM, animation: false });
-    var scale = network.getScale();
-    if (!(scale > 0)) return;
+  var firstScale = null, labelScale = null, labelFrame = 0;
+  function sizeLabels() {
+    labelFrame = 0;
+    var scale = Math.max(network.getScale(), firstScale || 0);
+    if (!(scale > 0) || scale === labelScale) return;
+    labelScale = scale;
     var leaf = nodesView.length > 300 ? 4 : LEAF_PX;
-    var min = Math.max(14, leaf / scale), max = Math.max(min * 1.3, HUB_PX / scale);
+    var min = leaf / scale, max = Math.max(min * 1.3, HUB_PX / scale);
     network.setOptions({ nodes: { scaling: { label: { min: min, max: max } } } });
     // vis applies label scaling when the data change: say they did (nothing moves, physics is off)
     network.body.emitter.emit("_dataUpdated");
     state.labelSizes = { scale: scale, min: min, max: max };
+  }
+  function fitView() {
+    network.fit({ maxZoomLevel: MAX_ZOOM, animation: false });
+    firstScale = network.getScale();
+    sizeLabels();
+  }
+  function resizeLabelsSoon() {
+    if (firstScale !== null && !labelFrame) labelFrame = requestAnimationFrame(sizeLabels);
   }
   state.fitView = fitView;
 
@@ -628,6 +691,8 @@
     document.body.dataset.stabilized = "true";
   }
 
+  network.on("zoom", resizeLabelsSoon);
+  network.on("animationFinished", resizeLabelsSoon);
   network.on("stabilizationProgress", function (p) {
     progress.textContent = "Laying out " + fmt(nodesView.length) + " entities\u2026 " +
       Math.round(100 * p.iterations / p.total) + "%";

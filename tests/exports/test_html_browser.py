@@ -429,10 +429,11 @@ def test_first_view_labels_are_legible_and_long_names_shortened(open_page):
     g.nodes["entity:00003"]["label"] = long_name
     view = open_page(g)
     # every drawn label is at least 11 px high on screen at the first view
-    sizes = view.js("""(() => {
+    sizes_js = """() => {
         const n = window.newsgraph.network, s = n.getScale();
         return n.body.nodeIndices.map(id => n.body.nodes[id].labelModule.fontOptions.size * s);
-    })()""")
+    }"""
+    sizes = view.js(f"({sizes_js})()")
     assert len(sizes) == view.shown()["nodes"] > 50
     assert min(sizes) >= 11 - 1e-6, min(sizes)
     assert max(sizes) > min(sizes)  # hubs get bigger labels
@@ -444,6 +445,10 @@ def test_first_view_labels_are_legible_and_long_names_shortened(open_page):
     view.page.press("#search-input", "Enter")
     assert view.page.text_content("#panel h3") == long_name
     view.page.wait_for_timeout(500)  # the focus animation
+    # zoomed in, the labels keep their size on screen instead of swelling
+    view.page.wait_for_function("() => window.newsgraph.labelSizes.scale === window.newsgraph.network.getScale()")
+    zoomed = view.js(f"({sizes_js})()")
+    assert 11 - 1e-6 <= min(zoomed) and max(zoomed) <= 18 + 1e-6, (min(zoomed), max(zoomed))
     x, y = view.node_point("entity:00003")
     view.page.mouse.move(x + 150, y + 150)
     view.page.mouse.move(x, y)
@@ -531,4 +536,31 @@ def test_article_without_headline_goes_by_its_first_words(open_page):
     view.page.locator("#deal-rows tr").first.click()
     assert "\u2014 \u201cZephyr Labs said on Monday" in view.page.text_content("#panel blockquote")
     assert "doc-0123456789abcdef" not in view.page.text_content("#panel")
+    view.check_clean()
+
+
+def test_entity_panel_reads_like_a_profile(open_page):
+    view = open_page(deals_graph())
+    view.page.fill("#search-input", "Arden Bio")
+    view.page.press("#search-input", "Enter")
+    groups = view.page.locator("#panel h4.relation").all_text_contents()
+    assert groups == ["INVESTS_IN (1)", "ACQUIRES (1)"]  # in the legend's order
+    lines = view.page.locator("#panel ul.relations li").all_text_contents()
+    assert lines == ["\u2190 Osgood Capital \u00b7 EUR 50 million (USD 54 million) \u00b7 2026-01",
+                     "\u2190 Calloway Pharma \u00b7 USD 1.2 billion \u00b7 2025-06"]
+    assert view.page.locator("#panel ul.articles li").all_text_contents() == [
+        "Osgood Capital leads a round (2026-01-15)", "Calloway Pharma buys Arden Bio (2025-06-02)"]
+    quotes = view.page.locator("#panel blockquote").all_text_contents()
+    assert len(quotes) == 2 and any(q.startswith("Osgood Capital led a EUR 50 million") for q in quotes)
+    # a line that wraps keeps its bullet on its first line: the button is a block
+    view.page.fill("#search-input", "Keum Bio")
+    view.page.press("#search-input", "Enter")
+    button = view.page.locator("#panel ul.relations li button").first
+    assert button.evaluate("b => getComputedStyle(b).display") == "block"
+    assert button.text_content() == "\u2190 Brightwater Therapeutics \u00b7 USD 40 million \u00b7 USD 900 million \u00b7 2024-11"
+    li, b = (view.page.locator("#panel ul.relations li").first.bounding_box(), button.bounding_box())
+    assert b["height"] > 1.5 * 18 and abs(li["y"] - b["y"]) < 1  # wrapped, and starts with its item
+    button.click()
+    assert view.page.text_content("#panel h3").split() == [
+        "Brightwater", "Therapeutics", "\u2192", "LICENSES_FROM", "\u2192", "Keum", "Bio"]
     view.check_clean()
