@@ -327,6 +327,7 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
         item = {
             "id": f"e{i}", "from": u, "to": v, "relation": relation, "label": relation,
             "color": {"color": colour, "highlight": colour, "hover": colour},
+            "date": str(data.get("date") or ""),
             "directed": directed, "arrows": "to" if directed else "", "facts": facts,
             "evidence": [{"doc": str(ev.get("doc", "")), "sentence": str(ev.get("sentence", ""))}
                          for ev in data.get("evidence", ())],

@@ -131,8 +131,19 @@
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
   var nodesView = new vis.DataView(nodes, { filter: function (n) { return nodeShown(n.id); } });
+  // ---- dates: an edge (or deal) is shown when its period meets the chosen months ----
+  var dateRange = { from: "", to: "", undated: true };
+  function periodShown(date) {
+    if (!date) return dateRange.undated;
+    var month = String(date).slice(0, 7);
+    var first = month.length === 4 ? month + "-01" : month, last = month.length === 4 ? month + "-12" : month;
+    return (!dateRange.from || last >= dateRange.from) && (!dateRange.to || first <= dateRange.to);
+  }
+
   var edgesView = new vis.DataView(edges, {
-    filter: function (e) { return relationOn.get(e.relation) !== false && nodeShown(e.from) && nodeShown(e.to); }
+    filter: function (e) {
+      return relationOn.get(e.relation) !== false && nodeShown(e.from) && nodeShown(e.to) && periodShown(e.date);
+    }
   });
 
   var state = {
@@ -141,7 +152,8 @@
     shown: function () {
       return { nodes: state.network.body.nodeIndices.length, edges: state.network.body.edgeIndices.length };
     },
-    find: find, setType: setType, setRelation: setRelation, setHideIsolated: setHideIsolated
+    find: find, setType: setType, setRelation: setRelation, setHideIsolated: setHideIsolated,
+    setDates: setDates
   };
   window.newsgraph = state;
 
@@ -191,6 +203,33 @@
   } else {
     document.getElementById("isolated").hidden = true;
   }
+
+  var dateFrom = document.getElementById("date-from");
+  var dateTo = document.getElementById("date-to");
+  var dateUndated = document.getElementById("date-undated");
+  function setDates(from, to, undated) {
+    dateRange = { from: from || "", to: to || "", undated: undated !== false };
+    dateFrom.value = dateRange.from;
+    dateTo.value = dateRange.to;
+    dateUndated.checked = dateRange.undated;
+    refresh();
+    if (deals.length) renderDeals();
+  }
+  (function () {
+    var months = edgeItems.map(function (e) { return e.date; }).concat(
+      (meta.deals || []).map(function (d) { return d.announced || d.completed; }))
+      .filter(function (d) { return /^\d{4}/.test(d || ""); }).map(function (d) { return d.slice(0, 7); }).sort();
+    if (!months.length) return;
+    document.getElementById("dates").hidden = false;
+    var lo = months[0].length === 4 ? months[0] + "-01" : months[0];
+    var hi = months[months.length - 1];
+    hi = hi.length === 4 ? hi + "-12" : hi;
+    [dateFrom, dateTo].forEach(function (input) { input.min = lo; input.max = hi; });
+    document.getElementById("undated-count").textContent =
+      fmt(edgeItems.filter(function (e) { return !e.date; }).length);
+    function changed() { setDates(dateFrom.value, dateTo.value, dateUndated.checked); }
+    [dateFrom, dateTo, dateUndated].forEach(function (input) { input.addEventListener("change", changed); });
+  })();
 
   function filterList(listId, entries, swatch, onChange) {
     var list = document.getElementById(listId);
@@ -367,6 +406,7 @@
       setRelation(e.relation, true);
       setType(nodeById.get(e.from).type, true);
       setType(nodeById.get(e.to).type, true);
+      if (!periodShown(e.date)) setDates("", "", true);
     }
     state.network.selectEdges([id]);
     showEdge(id);
@@ -437,6 +477,9 @@
     document.querySelectorAll("ul.filter input").forEach(function (b) { b.checked = true; });
     hideIsolated = !!meta.hide_isolated;
     isolatedBox.checked = hideIsolated;
+    dateRange = { from: "", to: "", undated: true };
+    dateFrom.value = dateTo.value = "";
+    dateUndated.checked = true;
     refresh();
     dealType.value = dealStatus.value = dealParty.value = "";
     dealSelected = null;
@@ -488,6 +531,7 @@
   });
 
   function dealShown(d) {
+    if (!periodShown(d.announced || d.completed)) return false;
     if (dealType.value && d.type !== dealType.value) return false;
     if (dealStatus.value && d.status !== dealStatus.value) return false;
     var q = dealParty.value.trim().toLowerCase();

@@ -564,3 +564,35 @@ def test_entity_panel_reads_like_a_profile(open_page):
     assert view.page.text_content("#panel h3").split() == [
         "Brightwater", "Therapeutics", "\u2192", "LICENSES_FROM", "\u2192", "Keum", "Bio"]
     view.check_clean()
+
+
+def test_date_range_filters_edges_and_deals(open_page):
+    view = open_page(deals_graph())
+    assert view.page.is_visible("#dates")
+    assert view.page.get_attribute("#date-from", "min") == "2024-11"
+    assert view.page.get_attribute("#date-to", "max") == "2026-01"
+    assert "(1)" in view.page.text_content("#dates")  # DEVELOPS has no date
+    view.page.fill("#date-from", "2025-01")
+    view.page.fill("#date-to", "2025-12")
+    # ACQUIRES 2025-06 and PARTNERS_WITH 2025-02 are in the range, DEVELOPS is undated
+    relations = view.js("window.newsgraph.edgesView.get().map(e => e.relation).sort()")
+    assert relations == ["ACQUIRES", "DEVELOPS", "PARTNERS_WITH"]
+    assert view.page.text_content("#counts") == "Showing 7 of 7 entities and 3 of 5 relations"
+    assert sorted(r[1] for r in _deal_rows(view)) == ["acquisition", "collaboration"]
+    assert view.page.text_content("#deal-count") == "2 of 4 deals"
+    view.page.uncheck("#date-undated")
+    assert view.js("window.newsgraph.edgesView.get().map(e => e.relation).sort()") == ["ACQUIRES", "PARTNERS_WITH"]
+    view.page.fill("#date-from", "2026-01")
+    view.page.fill("#date-to", "")
+    assert view.js("window.newsgraph.edgesView.get().map(e => e.relation)") == ["INVESTS_IN"]
+    assert [r[1] for r in _deal_rows(view)] == ["financing round"]
+    # a relation picked in a panel is shown again even when the dates hide it
+    view.page.fill("#search-input", "Keum Bio")
+    view.page.press("#search-input", "Enter")
+    view.page.locator("#panel ul.relations button", has_text="Brightwater").click()
+    assert view.js("window.newsgraph.network.getSelectedEdges()") == view.js(
+        "window.newsgraph.edges.get().filter(e => e.relation === 'LICENSES_FROM').map(e => e.id)")
+    assert view.shown()["edges"] == 5 and view.page.input_value("#date-from") == ""
+    view.page.click("#reset")
+    assert view.shown()["edges"] == 5 and len(_deal_rows(view)) == 4
+    view.check_clean()
