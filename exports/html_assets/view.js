@@ -123,9 +123,14 @@
 
   var hideIsolated = !!meta.hide_isolated;
 
+  // double-click: entities shown whatever the filters say, and entities collapsed into a neighbour
+  var expanded = new Set(), collapsed = new Set();
+
   function nodeShown(id) {
     var n = nodeById.get(id);
-    return !!n && typeOn.get(n.type) !== false && !(hideIsolated && n.degree === 0);
+    if (!n || collapsed.has(id)) return false;
+    if (expanded.has(id)) return true;
+    return typeOn.get(n.type) !== false && !(hideIsolated && n.degree === 0);
   }
 
   var nodes = new vis.DataSet(nodeItems);
@@ -153,7 +158,7 @@
       return { nodes: state.network.body.nodeIndices.length, edges: state.network.body.edgeIndices.length };
     },
     find: find, setType: setType, setRelation: setRelation, setHideIsolated: setHideIsolated,
-    setDates: setDates
+    setDates: setDates, toggleNeighbours: toggleNeighbours, findPath: findPath
   };
   window.newsgraph = state;
 
@@ -479,6 +484,9 @@
     isolatedBox.checked = hideIsolated;
     dateRange = { from: "", to: "", undated: true };
     dateFrom.value = dateTo.value = "";
+    expanded.clear();
+    collapsed.clear();
+    pathFrom.value = pathTo.value = pathStatus.textContent = "";
     dateUndated.checked = true;
     refresh();
     dealType.value = dealStatus.value = dealParty.value = "";
@@ -689,6 +697,112 @@
   state.selectDeal = selectDeal;
   state.sortDeals = sortDeals;
 
+  // ---- neighbourhood: double-click to expand or collapse, shortest path ----
+  function neighbours(id) {
+    var out = [];
+    (edgesOfNode.get(id) || []).forEach(function (e) {
+      var other = e.from === id ? e.to : e.from;
+      if (other !== id && out.indexOf(other) < 0) out.push(other);
+    });
+    return out;
+  }
+
+  // Expands when a neighbour is hidden (by a filter or a collapse); otherwise collapses
+  // the neighbours that hang on this entity alone. Returns what it did.
+  function toggleNeighbours(id) {
+    if (!nodeById.has(id)) return null;
+    var around = neighbours(id);
+    var hidden = around.filter(function (n) { return !nodeShown(n); });
+    if (hidden.length) {
+      hidden.forEach(function (n) {
+        collapsed.delete(n);
+        if (!nodeShown(n)) expanded.add(n);  // a filter hides it: show it anyway
+      });
+      refresh();
+      return { expanded: hidden.length };
+    }
+    var leaves = around.filter(function (n) {
+      return neighbours(n).every(function (m) { return m === id || !nodeShown(m); });
+    });
+    leaves.forEach(function (n) { expanded.delete(n); collapsed.add(n); });
+    refresh();
+    return { collapsed: leaves.length };
+  }
+
+  var pathFrom = document.getElementById("path-from");
+  var pathTo = document.getElementById("path-to");
+  var pathStatus = document.getElementById("path-status");
+
+  // breadth-first over the edges on screen, either direction: the fewest steps
+  function shortestPath(a, b) {
+    var shown = new Map();
+    edgesView.get().forEach(function (e) {
+      [[e.from, e.to], [e.to, e.from]].forEach(function (p) {
+        if (!shown.has(p[0])) shown.set(p[0], []);
+        shown.get(p[0]).push([p[1], e]);
+      });
+    });
+    var back = new Map([[a, null]]), queue = [a];
+    for (var i = 0; i < queue.length && !back.has(b); i++) {
+      (shown.get(queue[i]) || []).forEach(function (step) {
+        if (!back.has(step[0])) { back.set(step[0], [queue[i], step[1]]); queue.push(step[0]); }
+      });
+    }
+    if (!back.has(b)) return null;
+    var nodesOnPath = [b], edgesOnPath = [];
+    for (var at = b; back.get(at); at = back.get(at)[0]) {
+      edgesOnPath.unshift(back.get(at)[1]);
+      nodesOnPath.unshift(back.get(at)[0]);
+    }
+    return { nodes: nodesOnPath, edges: edgesOnPath };
+  }
+
+  function findPath(fromQuery, toQuery) {
+    var a = lookup(fromQuery), b = lookup(toQuery);
+    var missing = a === null ? fromQuery : b === null ? toQuery : null;
+    if (missing !== null) {
+      pathStatus.textContent = "No entity matches \u201c" + String(missing).trim() + "\u201d";
+      return null;
+    }
+    [a, b].forEach(function (id) { if (!nodeShown(id)) { collapsed.delete(id); expanded.add(id); } });
+    refresh();
+    var path = a === b ? { nodes: [a], edges: [] } : shortestPath(a, b);
+    if (!path) {
+      pathStatus.textContent = "No path between " + labelOf(a) + " and " + labelOf(b) + " over the shown relations";
+      state.network.selectNodes([a, b]);
+      return null;
+    }
+    pathStatus.textContent = fmt(path.edges.length) + " step" + (path.edges.length === 1 ? "" : "s");
+    state.network.setSelection({ nodes: path.nodes, edges: path.edges.map(function (e) { return e.id; }) },
+                               { highlightEdges: false });
+    state.network.fit({ nodes: path.nodes, maxZoomLevel: 1.5, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    showPath(path);
+    return path;
+  }
+
+  function showPath(path) {
+    clearPanel();
+    panelBody.appendChild(el("h3", null, "Path: " + labelOf(path.nodes[0]) + " \u2192 " + labelOf(path.nodes[path.nodes.length - 1])));
+    var ol = el("ol", "path");
+    path.edges.forEach(function (e, i) {
+      var li = el("li");
+      var b = el("button", "link", relationLine(e, path.nodes[i]));
+      b.type = "button";
+      b.title = relationText(e);
+      b.addEventListener("click", function () { selectEdge(e.id); });
+      li.appendChild(b);
+      ol.appendChild(li);
+    });
+    panelBody.appendChild(el("p", null, "From " + labelOf(path.nodes[0]) + ":"));
+    panelBody.appendChild(ol);
+    panel.hidden = false;
+  }
+
+  document.getElementById("path").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    findPath(pathFrom.value, pathTo.value);
+  });
+
   // ---- the network ----
   var progress = document.getElementById("progress");
   var network = new vis.Network(document.getElementById("network"), { nodes: [], edges: [] }, options);
@@ -736,6 +850,9 @@
   }
 
   network.on("zoom", resizeLabelsSoon);
+  network.on("doubleClick", function (p) {
+    if (p.nodes.length) toggleNeighbours(p.nodes[0]);
+  });
   network.on("animationFinished", resizeLabelsSoon);
   network.on("stabilizationProgress", function (p) {
     progress.textContent = "Laying out " + fmt(nodesView.length) + " entities\u2026 " +

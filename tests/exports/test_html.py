@@ -138,7 +138,9 @@ def big_graph(n_nodes: int, n_edges: int, seed: int = 1) -> nx.MultiDiGraph:
             continue
         rel = relations[j % len(relations)]
         g.add_edge(u, v, key=rel, relation=rel, confidence=0.8,
-                   evidence=[{"doc": f"doc{j % 50}", "sentence": f"Sentence {j}.", "start": 0, "end": 12}])
+                   # each edge from its own sentence, as in articles (deals group edges by sentence)
+                   evidence=[{"doc": f"doc{j % 50}", "sentence": f"Sentence {j}.",
+                              "start": 20 * j, "end": 20 * j + 12}])
     return g
 
 
@@ -294,7 +296,8 @@ def test_build_time_is_linear_in_graph_size():
     small, large = min(seconds(1000) for _ in range(2)), min(seconds(8000) for _ in range(2))
     # 8x the graph: linear is ~8x; pyvis' add_edge loop would be ~64x
     assert large < 20 * small + 0.5, (small, large)
-    assert large < 10, large
+    # most of it is deriving the deal records (16,000 of them here) that the page lists
+    assert large < 30, large
 
 
 def test_write_html_and_view_path(tmp_path):

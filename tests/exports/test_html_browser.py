@@ -237,6 +237,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(open_page):
         for i in range(view.page.locator("#panel button.link").count()):
             view.page.locator("#panel button.link").nth(i).click()
             view.page.click("#panel-close")
+            view.page.wait_for_timeout(350)  # two taps on a node within 300 ms are a double-click
             view.page.mouse.click(x, y)
     for i, text in enumerate(HOSTILE):
         view.page.fill("#search-input", f"Alias {i} {text}")
@@ -595,4 +596,49 @@ def test_date_range_filters_edges_and_deals(open_page):
     assert view.shown()["edges"] == 5 and view.page.input_value("#date-from") == ""
     view.page.click("#reset")
     assert view.shown()["edges"] == 5 and len(_deal_rows(view)) == 4
+    view.check_clean()
+
+
+def test_double_click_collapses_and_expands_neighbours(open_page):
+    view = open_page(deals_graph())
+    assert view.shown()["nodes"] == 7
+    x, y = view.node_point("company:calloway-pharma")
+    view.page.mouse.dblclick(x, y)
+    # the Lumen Institute hangs on Calloway alone; Arden Bio is tied to Osgood Capital too
+    ids = view.js("window.newsgraph.nodesView.getIds()")
+    assert "organization:lumen-institute" not in ids and "company:arden-bio" in ids and len(ids) == 6
+    view.page.mouse.dblclick(x, y)
+    assert view.shown()["nodes"] == 7
+    # expanding shows a neighbour that a filter hides
+    view.page.locator("#type-filter label", has_text="Organization").click()
+    assert view.shown()["nodes"] == 6
+    view.page.mouse.dblclick(x, y)
+    assert "organization:lumen-institute" in view.js("window.newsgraph.nodesView.getIds()")
+    view.page.click("#reset")
+    assert view.shown()["nodes"] == 7
+    view.check_clean()
+
+
+def test_path_between_two_entities(open_page):
+    view = open_page(deals_graph())
+    view.page.fill("#path-from", "Osgood Capital")
+    view.page.fill("#path-to", "lumen")
+    view.page.click("#path-go")
+    assert view.page.text_content("#path-status") == "3 steps"
+    assert view.js("window.newsgraph.network.getSelectedNodes()") == [
+        "company:osgood-capital", "company:arden-bio", "company:calloway-pharma", "organization:lumen-institute"]
+    selected = view.js("window.newsgraph.network.getSelectedEdges().map(id => window.newsgraph.edges.get(id).relation)")
+    assert sorted(selected) == ["ACQUIRES", "INVESTS_IN", "PARTNERS_WITH"]
+    steps = view.page.locator("#panel ol.path li").all_text_contents()
+    assert steps == ["\u2192 Arden Bio \u00b7 EUR 50 million (USD 54 million) \u00b7 2026-01",
+                     "\u2190 Calloway Pharma \u00b7 USD 1.2 billion \u00b7 2025-06",
+                     "\u2014 Lumen Institute \u00b7 2025-02"]
+    # over the shown edges only: without ACQUIRES there is no way through
+    view.page.locator("#relation-filter label", has_text="ACQUIRES").click()
+    view.page.click("#path-go")
+    assert view.page.text_content("#path-status") == (
+        "No path between Osgood Capital and Lumen Institute over the shown relations")
+    view.page.fill("#path-to", "Nobody Inc")
+    view.page.click("#path-go")
+    assert view.page.text_content("#path-status") == "No entity matches \u201cNobody Inc\u201d"
     view.check_clean()
