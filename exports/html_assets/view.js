@@ -803,6 +803,69 @@
     findPath(pathFrom.value, pathTo.value);
   });
 
+  // ---- saving the view: the canvas as PNG, the shown entities and relations as CSV ----
+  function download(name, blob) {
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  // RFC 4180 quoting; a cell that a spreadsheet would run as a formula starts with "'"
+  // (as in deals.csv)
+  function csvCell(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r']/.test(text)) text = "'" + text;
+    return '"' + text.replace(/"/g, '""') + '"';
+  }
+
+  function csv(rows) {
+    return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+  }
+
+  function entitiesCSV() {
+    var rows = [["id", "name", "type", "aliases", "mentions", "relations"]];
+    nodesView.get().forEach(function (n) {
+      rows.push([n.id, n.name, n.type, n.aliases.join("; "), n.mentions, n.degree]);
+    });
+    return csv(rows);
+  }
+
+  function relationsCSV() {
+    var rows = [["source", "source_name", "relation", "target", "target_name", "date", "facts", "evidence"]];
+    edgesView.get().forEach(function (e) {
+      rows.push([e.from, labelOf(e.from), e.relation, e.to, labelOf(e.to), e.date,
+        e.facts.map(function (f) { return f[0] + ": " + f[1]; }).join("; "),
+        e.evidence.map(function (ev) { return ev.sentence; }).join(" | ")]);
+    });
+    return csv(rows);
+  }
+
+  function savePNG() {
+    // the canvas is transparent: lay it on white so the file looks like the page
+    var source = document.querySelector("#network canvas");
+    var c = document.createElement("canvas");
+    c.width = source.width;
+    c.height = source.height;
+    var ctx = c.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, c.width, c.height);
+    ctx.drawImage(source, 0, 0);
+    c.toBlob(function (blob) { download("newsgraph-view.png", blob); }, "image/png");
+  }
+
+  document.getElementById("save-png").addEventListener("click", savePNG);
+  document.getElementById("save-entities").addEventListener("click", function () {
+    download("newsgraph-entities.csv", new Blob([entitiesCSV()], { type: "text/csv;charset=utf-8" }));
+  });
+  document.getElementById("save-relations").addEventListener("click", function () {
+    download("newsgraph-relations.csv", new Blob([relationsCSV()], { type: "text/csv;charset=utf-8" }));
+  });
+
   // ---- the network ----
   var progress = document.getElementById("progress");
   var network = new vis.Network(document.getElementById("network"), { nodes: [], edges: [] }, options);
