@@ -3,7 +3,9 @@
 pyvis' ``Network`` holds the vis-network options and renders the page from our template
 (``html_assets/graph.html.j2``); vis-network's script comes from the files pyvis ships and
 is written into the page, with our small search, filter and panel script
-(``html_assets/view.js``). Nothing is fetched at run time.
+(``html_assets/view.js``). Nothing is fetched at run time. Under the graph the page
+lists the deal records (``newsgraph.graph.deals``) of the entities it shows, as a table
+to sort, filter and click.
 
 Names, titles and sentences are article text, and article text can be hostile. None of
 it is ever written as HTML: the data travel as JSON inside ``<script
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ import networkx as nx
 
 from newsgraph.errors import ExportError, InputError
 from newsgraph.graph import ENTITY_TYPES, RELATION_TYPES, UNDIRECTED
+from newsgraph.graph.deals import build_deals, deal_rules, deal_usd
 
 from .atomic import atomic_write
 
@@ -61,6 +63,13 @@ TYPE_STYLE: dict[str, tuple[str, str, str]] = {
     "Technology": ("#d4a6c8", "square", "\u25a0"),
 }
 _OTHER_STYLE = ("#999999", "dot", "\u25cf")
+#: relation type -> edge colour (ColorBrewer Dark2 and Paired hues, apart from the entity colours)
+RELATION_COLOR: dict[str, str] = {
+    "INVESTS_IN": "#1b9e77", "PARTNERS_WITH": "#7570b3", "LICENSES_FROM": "#d95f02",
+    "ACQUIRES": "#e7298a", "SIGNS_AGREEMENT_WITH": "#66a61e", "SUBSIDIARY_OF": "#a6761d",
+    "LOCATED_IN": "#8f8f8f", "WORKS_FOR": "#e6ab02", "DEVELOPS": "#1f78b4",
+}
+_OTHER_RELATION_COLOR = "#555555"
 _FONT = 'system-ui, "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", "DejaVu Sans", sans-serif'
 
 # characters that must not appear raw inside a <script> element or a JS string
@@ -198,6 +207,77 @@ def select_view(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
     return Selection(graph, total_nodes, total_edges, " ".join(notes), focus_id)
 
 
+def deal_items(graph: nx.MultiDiGraph, shown: set) -> list[dict]:
+    """The rows of the page's deal table: every deal of ``graph`` with a party among ``shown``.
+
+    Money comes as text (``format_money``) field by field, with ``usd`` the figure the table
+    sorts by (``deal_usd``: the stated total, else the largest stated term).
+
+    >>> g = example_graph()
+    >>> [(d["type"], [p["label"] for p in d["parties"]], d["usd"]) for d in deal_items(g, set(g))][:2]
+    [('collaboration', ['ABL Bio', 'Eli Lilly'], 2600000000.0), ('investment', ['Roche', 'South Korea'], 484000000.0)]
+    >>> [(d["type"], d["money"]) for d in deal_items(g, {"country:south-korea"})]
+    [('investment', [['total', 'KRW 710 billion (USD 484 million)']])]
+    """
+    rules = deal_rules()
+    items = []
+    for deal in build_deals(graph):
+        if not any(p["id"] in shown for p in deal.get("parties", ())):
+            continue
+        money = deal.get("money") or {}
+        items.append({
+            "id": deal["id"], "type": deal["type"], "status": deal["status"],
+            "announced": deal.get("announced") or "", "completed": deal.get("completed") or "",
+            "parties": [{"id": str(p["id"]), "label": str(p["label"]),
+                         "role": rules.roles.get(p["role"], {}).get("label", p["role"])}
+                        for p in deal.get("parties", ())],
+            "asset": [str(a["label"]) for a in deal.get("asset", ())],
+            "territory": [str(t["value"]) for t in deal.get("territory", ())],
+            "money": [[field, format_money(money[field])] for field in rules.money_fields if field in money],
+            "usd": deal_usd(deal),
+            # figures that articles state differently, each with the articles that state it
+            "conflicts": [[field, format_money(fig), [str(s["doc"]) for s in fig.get("sources", ())]]
+                          for field, figures in sorted((deal.get("conflicts") or {}).items())
+                          for fig in figures],
+            "evidence": [{"doc": str(ev.get("doc", "")), "sentence": str(ev.get("sentence", ""))}
+                         for ev in deal.get("evidence", ())],
+        })
+    return items
+
+
+def _first_sentences(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each article's earliest sentence that the graph keeps, by article id."""
+    first: dict[str, tuple] = {}
+    for _, _, ev_list in graph.edges(data="evidence"):
+        for ev in ev_list or ():
+            doc, sentence = str(ev.get("doc", "")), str(ev.get("sentence", "")).strip()
+            start = ev.get("start") if isinstance(ev.get("start"), int) else 1 << 60
+            if sentence and (doc not in first or (start, sentence) < first[doc]):
+                first[doc] = (start, sentence)
+    return {doc: sentence for doc, (_, sentence) in first.items()}
+
+
+def _document(doc: dict, leads: dict[str, str], words: int = 8) -> dict:
+    """An article as the page shows it; without a headline, by its first words.
+
+    >>> _document({"id": "d9", "date": "2025-06-02"}, {"d9": "Calloway Pharma agreed to acquire Arden Bio for $1.2 billion on Monday."})
+    {'id': 'd9', 'date': '2025-06-02', 'lead': 'Calloway Pharma agreed to acquire Arden Bio for…'}
+    """
+    item = {k: str(doc[k]) for k in ("id", "title", "date", "url", "source") if doc.get(k) is not None}
+    if not item.get("title", "").strip() and str(doc.get("id")) in leads:
+        cut = leads[str(doc.get("id"))].split()
+        item["lead"] = " ".join(cut[:words]) + ("\u2026" if len(cut) > words else "")
+    return item
+
+
+def _counted(order, values: list[str]) -> list[dict]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    names = list(dict.fromkeys(order)) + sorted(set(counts) - set(order))
+    return [{"name": n, "count": counts[n]} for n in names if n in counts]
+
+
 def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
               focus: str | None = None, depth: int = 1) -> tuple[list, list, dict]:
     """The vis-network node and edge items and the page's other data, as plain JSON values.
@@ -223,8 +303,8 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
             "aliases": [str(a) for a in data.get("aliases", ())],
             "mentions": int(data.get("mentions") or 0),
             "documents": [str(d) for d in data.get("documents", ())],
-            "degree": degree, "shape": shape, "color": color,
-            "size": round(min(48.0, 10 + 5 * math.sqrt(degree)), 1),
+            # vis-network sizes a node and its label by "value" (scaling options, view.js)
+            "degree": degree, "shape": shape, "color": color, "value": degree,
         })
 
     relation_counts: dict[str, int] = {}
@@ -244,8 +324,11 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                 facts.append([field, str(data[field])])
         if data.get("confidence") is not None:
             facts.append(["confidence", f"{float(data['confidence']):.2f}"])
+        colour = RELATION_COLOR.get(relation, _OTHER_RELATION_COLOR)
         item = {
             "id": f"e{i}", "from": u, "to": v, "relation": relation, "label": relation,
+            "color": {"color": colour, "highlight": colour, "hover": colour},
+            "date": str(data.get("date") or ""),
             "directed": directed, "arrows": "to" if directed else "", "facts": facts,
             "evidence": [{"doc": str(ev.get("doc", "")), "sentence": str(ev.get("sentence", ""))}
                          for ev in data.get("evidence", ())],
@@ -259,7 +342,10 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
                               "roundness": 0.2 * ((k + 1) // 2)}
         edges.append(item)
 
-    cited = {d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
+    deals = deal_items(graph, set(g))
+    leads = _first_sentences(g)
+    cited = ({d for n in nodes for d in n["documents"]} | {ev["doc"] for e in edges for ev in e["evidence"]}
+             | {ev["doc"] for d in deals for ev in d["evidence"]})
     types_order = list(ENTITY_TYPES) + sorted(set(type_counts) - set(ENTITY_TYPES))
     relations_order = list(RELATION_TYPES) + sorted(set(relation_counts) - set(RELATION_TYPES))
     meta = {
@@ -268,11 +354,19 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES,
         "types": [{"name": t, "count": type_counts[t], "color": TYPE_STYLE.get(t, _OTHER_STYLE)[0],
                    "shape": TYPE_STYLE.get(t, _OTHER_STYLE)[1], "glyph": TYPE_STYLE.get(t, _OTHER_STYLE)[2]}
                   for t in types_order if t in type_counts],
-        "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED}
+        "relations": [{"name": r, "count": relation_counts[r], "directed": r not in UNDIRECTED,
+                       "color": RELATION_COLOR.get(r, _OTHER_RELATION_COLOR)}
                       for r in relations_order if r in relation_counts],
+        # entities without a relation: hidden at first when they are more than a third
+        "isolated": sum(1 for n in nodes if n["degree"] == 0),
+        "hide_isolated": 3 * sum(1 for n in nodes if n["degree"] == 0) > len(nodes),
+        "deals": deals,
+        # the filter's choices in the table's order (graph/data/deals.json), with counts
+        "deal_types": _counted(deal_rules().type_ids, [d["type"] for d in deals]),
+        "deal_statuses": _counted((deal_rules().default_status, *(s for s, _ in deal_rules().statuses)),
+                                  [d["status"] for d in deals]),
         # only the articles this page cites: a focused view of a big corpus stays small
-        "documents": [{k: str(d[k]) for k in ("id", "title", "date", "url", "source") if d.get(k) is not None}
-                      for d in graph.graph.get("documents", ())
+        "documents": [_document(d, leads) for d in graph.graph.get("documents", ())
                       if isinstance(d, dict) and str(d.get("id")) in cited],
     }
     return nodes, edges, meta
@@ -293,17 +387,20 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
         "autoResize": True,
         # vis' improved layout is quick for small graphs and gives up (slowly) on big ones
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 100},
+        # sizes follow the degree; view.js sets the label sizes once the first view is fitted
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": _FONT, "strokeWidth": 3,
-                                              "strokeColor": "#ffffff"}},
-        "edges": {"smooth": False, "width": 1, "selectionWidth": 2,
-                  "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},
+                                              "strokeColor": "#ffffff"},
+                  "scaling": {"min": 10, "max": 48,
+                              "label": {"enabled": True, "min": 14, "max": 22, "maxVisible": 30,
+                                        "drawThreshold": 6}}},
+        "edges": {"smooth": False, "width": 1.5, "selectionWidth": 2,
                   "arrows": {"to": {"scaleFactor": 0.6}},
                   "font": {"size": 10, "face": _FONT, "color": "#555555", "strokeWidth": 3,
                            "align": "middle"}},
         "physics": {
             "enabled": True, "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008,
-                                 "springLength": 110, "springConstant": 0.06, "damping": 0.5,
+            "forceAtlas2Based": {"gravitationalConstant": -120 if n_nodes <= 300 else -60, "centralGravity": 0.008,
+                                 "springLength": 140 if n_nodes <= 300 else 110, "springConstant": 0.06, "damping": 0.5,
                                  # overlap checks double the cost of a step: small graphs only
                                  "avoidOverlap": 0.3 if n_nodes <= 300 else 0},
             "minVelocity": 1.0, "timestep": 0.5,

@@ -270,9 +270,33 @@ def _split_date_line(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+#: what can open an article without being its headline: an editor's note in brackets (over
+#: several lines too), or a line of page furniture
+_NOT_HEADLINE = (
+    re.compile(r"\A\[[^\[\]]{0,2000}\][ \t]*(?:\r?\n|\Z)"),
+    re.compile(r"\A(?:advertisement|skip to (?:main )?content|share(?: this)?(?: article| story)?|"
+               r"subscribe\b[^\n]*|sign (?:in|up)\b[^\n]*|menu|print|e-?mail|listen to (?:this )?article[^\n]*|"
+               r"\d+ min(?:ute)?s? read)[ \t]*(?:\r?\n|\Z)", re.IGNORECASE),
+)
+
+
 def _headline(text: str) -> str | None:
-    """The first line when it reads as a headline: short, alone, not a full sentence."""
-    first, _, rest = text.lstrip().partition("\n")
+    """The first line when it reads as a headline: short, alone, not a full sentence.
+
+    Editor's notes in brackets and page furniture before it are passed over, never taken.
+
+    >>> _headline("[Editor's note, May 2025: Arden Bio is now Arden Therapeutics.]\\n\\nCalloway buys Arden\\n\\nText.")
+    'Calloway buys Arden'
+    >>> _headline("[Editor's note: this story was corrected.]\\n\\nCalloway Pharma bought Arden Bio on Monday.") is None
+    True
+    """
+    text = text.lstrip()
+    for _ in range(8):
+        match = next((m for m in (p.match(text) for p in _NOT_HEADLINE) if m), None)
+        if match is None:
+            break
+        text = text[match.end():].lstrip()
+    first, _, rest = text.partition("\n")
     first = first.strip()
     if first and len(first) <= 200 and not first.endswith((".", ":", ";")) and (
             not rest or rest.startswith(("\n", "\r\n"))):

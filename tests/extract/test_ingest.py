@@ -158,3 +158,24 @@ def test_huge_file_is_cut_to_the_limit_and_reported(tmp_path):
     assert report.skipped == 0
     assert report.warnings == [f"{f}: document longer than 100,000 characters; only the first "
                                f"{len(doc.text):,} are read (see --max-doc-chars)"]
+
+
+@pytest.mark.parametrize("text, title", [
+    ("[Editor's note, May 2025: Arden Bio has since been renamed Arden Therapeutics.]\n\n"
+     "Calloway Pharma buys Arden Bio\n\nCalloway Pharma agreed to acquire Arden Bio on Monday.\n",
+     "Calloway Pharma buys Arden Bio"),
+    ("[Editor's note: an earlier version of this story\ngave the wrong price.]\n\n"
+     "Calloway Pharma buys Arden Bio\n\nThe text.\n", "Calloway Pharma buys Arden Bio"),
+    ("Advertisement\n\nSkip to main content\n\nCalloway Pharma buys Arden Bio\n\nThe text.\n",
+     "Calloway Pharma buys Arden Bio"),
+    # no headline after the note: no title, and never the note itself
+    ("[Editor's note, May 2025: Arden Bio has since been renamed.]\n\n"
+     "Calloway Pharma agreed to acquire Arden Bio on Monday.\n", None),
+    ("[Editor's note, May 2025: Arden Bio has since been renamed.]\n", None),
+])
+def test_title_is_never_an_editors_note_or_page_furniture(tmp_path, text, title):
+    f = tmp_path / "a.txt"
+    f.write_text(text, encoding="utf-8")
+    (doc,), _ = read([f])
+    assert doc.title == title
+    assert doc.text.startswith(text.lstrip()[:10])  # the note stays in the text
